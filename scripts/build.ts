@@ -1,0 +1,90 @@
+/**
+ * Builds everything `npm install` must build: the host CLI (dist/cli.js), the kernel and process
+ * runtime bundles, every userland program as a `#!redox-js` bundle, and the boot image
+ * (dist/initfs.img) holding /boot, /bin and /etc from config/initfs.
+ */
+import { build, type Plugin } from 'esbuild';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { buildInitfs, type InitfsFile } from '../src/syscall/initfs.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+const programsDir = join(root, 'src/userland/bin');
+const JS_MAGIC = '#!redox-js\n';
+
+/** Each program module exports `main`; its bundle entry calls libc's start with it. */
+function programEntries(): string[] {
+  return readdirSync(programsDir).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => basename(f, '.ts'));
+}
+
+const programEntryPlugin: Plugin = {
+  name: 'program-entry',
+  setup(b) {
+    b.onResolve({ filter: /^program:/ }, (args) => ({ path: args.path.slice('program:'.length), namespace: 'program' }));
+    b.onLoad({ filter: /.*/, namespace: 'program' }, (args) => ({
+      contents: `import { main } from ${JSON.stringify(join(programsDir, `${args.path}.ts`))};\nimport { start } from ${JSON.stringify(join(root, 'src/libc/start.ts'))};\nstart(main);\n`,
+      resolveDir: root,
+      loader: 'ts',
+    }));
+  },
+};
+
+async function bundleHost(): Promise<void> {
+  await build({
+    entryPoints: { cli: join(root, 'src/cli/redox.ts') },
+    outdir: dist, bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: false, logLevel: 'warning',
+    packages: 'external',
+  });
+}
+
+async function bundleBoot(): Promise<Record<string, Uint8Array>> {
+  const result = await build({
+    entryPoints: { kernel: join(root, 'src/host/node/kernel_worker.ts'), procrt: join(root, 'src/host/node/process_worker.ts') },
+    outdir: join(dist, 'boot'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'warning',
+  });
+  return Object.fromEntries(result.outputFiles.map((f) => [basename(f.path), f.contents]));
+}
+
+async function bundlePrograms(): Promise<Record<string, Uint8Array>> {
+  const names = programEntries();
+  const result = await build({
+    entryPoints: Object.fromEntries(names.map((n) => [n, `program:${n}`])),
+    outdir: join(dist, 'bin'), bundle: true, platform: 'neutral', format: 'iife', target: 'es2022', write: false,
+    plugins: [programEntryPlugin], logLevel: 'warning', mainFields: ['module', 'main'], minifyWhitespace: true,
+    banner: { js: JS_MAGIC },
+  });
+  return Object.fromEntries(result.outputFiles.map((f) => [basename(f.path, '.js'), f.contents]));
+}
+
+function configFiles(dir: string, base = dir): InitfsFile[] {
+  const files: InitfsFile[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    const info = statSync(path);
+    const inside = relative(base, path);
+    if (info.isDirectory()) files.push({ path: inside, kind: 'dir', mode: 0o755 }, ...configFiles(path, base));
+    else files.push({ path: inside, mode: info.mode & 0o777, data: readFileSync(path) });
+  }
+  return files;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  mkdirSync(dist, { recursive: true });
+  const [, boot, programs] = await Promise.all([bundleHost(), bundleBoot(), bundlePrograms()]);
+  const files: InitfsFile[] = [
+    { path: 'boot', kind: 'dir', mode: 0o755 },
+    { path: 'boot/kernel.js', mode: 0o644, data: boot['kernel.js']! },
+    { path: 'boot/procrt.js', mode: 0o644, data: boot['procrt.js']! },
+    { path: 'bin', kind: 'dir', mode: 0o755 },
+    ...Object.entries(programs).sort().map(([name, data]) => ({ path: `bin/${name}`, mode: 0o755, data })),
+    ...configFiles(join(root, 'config/initfs')),
+  ];
+  const image = buildInitfs(files, Date.now());
+  writeFileSync(join(dist, 'initfs.img'), image);
+  const ms = (performance.now() - started).toFixed(0);
+  process.stdout.write(`built dist/initfs.img: ${Object.keys(programs).length} programs, ${(image.length / 1024).toFixed(0)} KiB, in ${ms} ms\n`);
+}
+
+await main();

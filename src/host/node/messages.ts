@@ -1,0 +1,18 @@
+/** Messages between the host thread and the kernel's Worker: the console device and power. */
+
+export interface KernelBoot {
+  image: Uint8Array;
+  processRuntime: string;
+  initArgs: string[];
+  trace: boolean;
+  interactive: boolean;
+  memoryMiB: number;
+}
+
+export type HostToKernel = { type: 'input'; bytes: Uint8Array } | { type: 'input-end' };
+
+export type KernelToHost =
+  | { type: 'console'; bytes: Uint8Array }
+  | { type: 'log'; line: string }
+  | { type: 'poweroff'; status: number }
+  | { type: 'panic'; message: string };

@@ -1,0 +1,170 @@
+/**
+ * The `debug` scheme: the machine console, as Redox's kernel `debug:` scheme is before a console
+ * driver and ptyd take over. Output goes to the host's console device. Input gets a minimal line
+ * discipline when the host console is an interactive terminal (echo, backspace, ^U, ^C -> SIGINT
+ * and ^\ -> SIGQUIT to the foreground process group, ^D -> end of file); from a pipe, bytes pass
+ * through unchanged and the end of the host's input is the end of file.
+ * `/scheme/debug/pgrp` holds the foreground process group (write a number to set it).
+ */
+import { Errno, SysError } from '../../syscall/errno.ts';
+import { EVENT_READ, EVENT_WRITE, O_NONBLOCK, S_IFCHR } from '../../syscall/flags.ts';
+import { SIGINT, SIGQUIT } from '../../syscall/signal.ts';
+import { makeStat, type Stat } from '../../syscall/stat.ts';
+import type { Kernel } from '../kernel.ts';
+import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
+import { WaitQueue } from '../wait_queue.ts';
+
+const CTRL_C = 0x03, CTRL_D = 0x04, CTRL_U = 0x15, CTRL_BACKSLASH = 0x1c, BACKSPACE = 0x7f, CTRL_H = 0x08;
+
+type Handle = { kind: 'console' } | { kind: 'pgrp'; written: string };
+
+export class DebugScheme extends SchemeBase {
+  readonly name = 'debug';
+  private readonly handles = new HandleTable<Handle>();
+  private ready: Uint8Array[] = [];
+  private line: number[] = [];
+  /** End-of-file marks waiting to be read (^D on an empty line), or the host input's end. */
+  private eofs = 0;
+  private inputEnded = false;
+  private readonly arrived = new WaitQueue();
+  foregroundPgid = 0;
+
+  constructor(private readonly kernel: Kernel) {
+    super();
+    const console = kernel.machine.console;
+    console.onInput((bytes) => (console.interactive ? this.cook(bytes) : this.pass(bytes)));
+    console.onEnd(() => {
+      this.inputEnded = true;
+      this.changed();
+    });
+  }
+
+  open(path: string): number {
+    if (path === '') return this.handles.add({ kind: 'console' });
+    if (path === 'pgrp') return this.handles.add({ kind: 'pgrp', written: '' });
+    throw new SysError(Errno.ENOENT, `/scheme/debug/${path}`);
+  }
+
+  close(id: number): void {
+    const h = this.handles.remove(id);
+    if (h?.kind === 'pgrp' && h.written.trim()) this.setForeground(h.written);
+  }
+
+  async read(id: number, count: number, call: Call): Promise<Uint8Array> {
+    const h = this.handles.get(id);
+    if (h.kind === 'pgrp') return new TextEncoder().encode(`${this.foregroundPgid}\n`);
+    for (;;) {
+      if (this.ready.length > 0) return this.take(count);
+      if (this.eofs > 0) {
+        this.eofs--;
+        return new Uint8Array(0);
+      }
+      if (this.inputEnded) return new Uint8Array(0);
+      if (call.flags & O_NONBLOCK) throw new SysError(Errno.EAGAIN);
+      await this.arrived.wait(call.signal);
+    }
+  }
+
+  write(id: number, data: Uint8Array): number {
+    const h = this.handles.get(id);
+    if (h.kind === 'pgrp') {
+      h.written += new TextDecoder().decode(data);
+      this.setForeground(h.written);
+      return data.length;
+    }
+    this.output(data);
+    return data.length;
+  }
+
+  private setForeground(text: string): void {
+    const pgid = Number(text.trim());
+    if (!Number.isInteger(pgid) || pgid < 0) throw new SysError(Errno.EINVAL, `bad process group ${text.trim()}`);
+    this.foregroundPgid = pgid;
+  }
+
+  private output(data: Uint8Array): void {
+    if (!this.kernel.machine.console.interactive) return this.kernel.machine.console.write(data);
+    // The host terminal is raw, so the console does the output newline translation (ONLCR).
+    const out: number[] = [];
+    for (const byte of data) {
+      if (byte === 0x0a) out.push(0x0d);
+      out.push(byte);
+    }
+    this.kernel.machine.console.write(Uint8Array.from(out));
+  }
+
+  fstat(): Stat {
+    return makeStat({ mode: S_IFCHR | 0o620, nlink: 1, rdev: 1 });
+  }
+
+  fpath(id: number): string {
+    return this.handles.get(id).kind === 'pgrp' ? '/scheme/debug/pgrp' : '/scheme/debug';
+  }
+
+  poll(id: number, interest: number): number {
+    const h = this.handles.get(id);
+    const readable = h.kind === 'pgrp' || this.ready.length > 0 || this.eofs > 0 || this.inputEnded;
+    return ((readable ? EVENT_READ : 0) | EVENT_WRITE) & interest;
+  }
+
+  private take(count: number): Uint8Array {
+    const head = this.ready[0]!;
+    if (head.length <= count) {
+      this.ready.shift();
+      return head;
+    }
+    this.ready[0] = head.subarray(count);
+    return head.subarray(0, count);
+  }
+
+  private pass(bytes: Uint8Array): void {
+    this.ready.push(bytes);
+    this.changed();
+  }
+
+  private cook(bytes: Uint8Array): void {
+    for (const byte of bytes) {
+      if (byte === 0x0d || byte === 0x0a) {
+        this.echo('\r\n');
+        this.ready.push(Uint8Array.from([...this.line, 0x0a]));
+        this.line = [];
+      } else if (byte === BACKSPACE || byte === CTRL_H) {
+        if (this.line.length > 0) {
+          this.line.pop();
+          this.echo('\b \b');
+        }
+      } else if (byte === CTRL_U) {
+        this.echo('\b \b'.repeat(this.line.length));
+        this.line = [];
+      } else if (byte === CTRL_C || byte === CTRL_BACKSLASH) {
+        this.echo(byte === CTRL_C ? '^C\r\n' : '^\\\r\n');
+        this.line = [];
+        this.signalForeground(byte === CTRL_C ? SIGINT : SIGQUIT);
+      } else if (byte === CTRL_D) {
+        if (this.line.length === 0) this.eofs++;
+        else this.ready.push(Uint8Array.from(this.line));
+        this.line = [];
+      } else {
+        this.line.push(byte);
+        this.kernel.machine.console.write(Uint8Array.of(byte));
+      }
+    }
+    this.changed();
+  }
+
+  private echo(text: string): void {
+    this.kernel.machine.console.write(new TextEncoder().encode(text));
+  }
+
+  private signalForeground(sig: number): void {
+    if (this.foregroundPgid === 0) return;
+    for (const proc of this.kernel.processes.values()) {
+      if (proc.pgid === this.foregroundPgid) this.kernel.signal(proc, sig);
+    }
+  }
+
+  private changed(): void {
+    this.arrived.wakeAll();
+    this.kernel.readiness.wakeAll();
+  }
+}

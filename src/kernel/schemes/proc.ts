@@ -1,0 +1,58 @@
+/**
+ * The `proc` scheme: one directory per process (`/scheme/proc/PID`, and `self`) holding `status`
+ * (key: value lines, what `ps` reads), `cmdline` (argv, NUL-separated), `cwd`, `environ` and
+ * `fds` (fd -> path lines).
+ */
+import type { Kernel } from '../kernel.ts';
+import type { Process } from '../process.ts';
+import type { Call } from '../scheme.ts';
+import type { Pid } from '../types.ts';
+import { GeneratedScheme, type GeneratedNode } from './generated.ts';
+
+const PER_PROCESS = ['cmdline', 'cwd', 'environ', 'fds', 'status'];
+
+export class ProcScheme extends GeneratedScheme {
+  readonly name = 'proc';
+
+  constructor(private readonly kernel: Kernel) {
+    super();
+  }
+
+  protected lookup(path: string, call: Call): GeneratedNode | undefined {
+    if (path === '') return { kind: 'dir', list: () => ['self', ...[...this.kernel.processes.keys()].sort((a, b) => a - b).map(String)] };
+    const [pidPart, file, ...rest] = path.split('/');
+    if (rest.length) return undefined;
+    const pid = pidPart === 'self' ? call.caller.pid : Number(pidPart);
+    const proc = Number.isInteger(pid) ? this.kernel.processes.get(pid as Pid) : undefined;
+    if (!proc) return undefined;
+    if (file === undefined) return { kind: 'dir', list: () => PER_PROCESS };
+    return this.file(proc, file);
+  }
+
+  private file(proc: Process, name: string): GeneratedNode | undefined {
+    switch (name) {
+      case 'status':
+        return { kind: 'file', read: () => status(proc) };
+      case 'cmdline':
+        return { kind: 'file', read: () => proc.argv.join('\0') + '\0' };
+      case 'cwd':
+        return { kind: 'file', read: () => proc.cwd + '\n' };
+      case 'environ':
+        return { kind: 'file', read: () => Object.entries(proc.env).map(([k, v]) => `${k}=${v}\0`).join('') };
+      case 'fds':
+        return { kind: 'file', read: () => proc.fds.list().map(([fd, e]) => `${fd} ${e.description.path}\n`).join('') };
+      default:
+        return undefined;
+    }
+  }
+}
+
+function status(p: Process): string {
+  const state = p.state === 'running' ? 'R (running)' : p.state === 'stopped' ? 'T (stopped)' : 'Z (zombie)';
+  return [
+    `Name: ${p.name}`, `State: ${state}`, `Pid: ${p.pid}`, `PPid: ${p.ppid}`, `Pgid: ${p.pgid}`, `Sid: ${p.sid}`,
+    `Uid: ${p.uid} ${p.euid}`, `Gid: ${p.gid} ${p.egid}`, `MemLimitMiB: ${p.memoryMiB}`,
+    `StartTime: ${p.startedAt}`, `Syscalls: ${p.syscallCount}`,
+    `Namespace: ${p.namespace ? [...p.namespace].sort().join(',') : '*'}`,
+  ].join('\n') + '\n';
+}

@@ -1,0 +1,104 @@
+/**
+ * The `shm` scheme: named shared-memory objects (`/scheme/shm/NAME`). Create with O_CREAT, size
+ * with ftruncate, then map with the fmap syscall: every process mapping the object gets the same
+ * SharedArrayBuffer, and futexes on it wake across processes. An object's size is fixed once it
+ * has been mapped. Objects live until the last handle closes and no process maps them.
+ */
+import { Errno, SysError } from '../../syscall/errno.ts';
+import { O_CREAT, O_EXCL, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET } from '../../syscall/flags.ts';
+import { makeStat, type Stat } from '../../syscall/stat.ts';
+import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
+
+const MAX_SHM_BYTES = 256 * 1024 * 1024;
+
+interface ShmObject {
+  name: string;
+  buffer: SharedArrayBuffer | null;
+  mapped: boolean;
+  handles: number;
+  uid: number;
+  mode: number;
+}
+
+interface ShmHandle {
+  object: ShmObject;
+  offset: number;
+}
+
+export class ShmScheme extends SchemeBase {
+  readonly name = 'shm';
+  private readonly objects = new Map<string, ShmObject>();
+  private readonly handles = new HandleTable<ShmHandle>();
+
+  open(path: string, flags: number, call: Call): number {
+    if (path === '' || path.includes('/')) throw new SysError(Errno.EINVAL, 'shm objects are /scheme/shm/NAME');
+    let object = this.objects.get(path);
+    if (object && flags & O_CREAT && flags & O_EXCL) throw new SysError(Errno.EEXIST, path);
+    if (!object) {
+      if (!(flags & O_CREAT)) throw new SysError(Errno.ENOENT, path);
+      object = { name: path, buffer: null, mapped: false, handles: 0, uid: call.caller.uid, mode: flags & 0o777 || 0o600 };
+      this.objects.set(path, object);
+    }
+    object.handles++;
+    return this.handles.add({ object, offset: 0 });
+  }
+
+  close(id: number): void {
+    const handle = this.handles.remove(id);
+    if (!handle) return;
+    if (--handle.object.handles === 0 && !handle.object.mapped) this.objects.delete(handle.object.name);
+  }
+
+  ftruncate(id: number, length: number): void {
+    const { object } = this.handles.get(id);
+    if (length > MAX_SHM_BYTES) throw new SysError(Errno.EFBIG);
+    if (object.mapped && length !== object.buffer?.byteLength) throw new SysError(Errno.EBUSY, 'a mapped object cannot change size');
+    const next = new SharedArrayBuffer(length);
+    if (object.buffer) new Uint8Array(next).set(new Uint8Array(object.buffer).subarray(0, length));
+    object.buffer = next;
+  }
+
+  bufferOf(id: number): SharedArrayBuffer {
+    const { object } = this.handles.get(id);
+    if (!object.buffer || object.buffer.byteLength === 0) throw new SysError(Errno.EINVAL, 'set the size with ftruncate before mapping');
+    object.mapped = true;
+    return object.buffer;
+  }
+
+  read(id: number, count: number): Uint8Array {
+    const handle = this.handles.get(id);
+    const bytes = new Uint8Array(handle.object.buffer ?? new SharedArrayBuffer(0));
+    const out = bytes.slice(handle.offset, handle.offset + count);
+    handle.offset += out.length;
+    return out;
+  }
+
+  write(id: number, data: Uint8Array): number {
+    const handle = this.handles.get(id);
+    const bytes = new Uint8Array(handle.object.buffer ?? new SharedArrayBuffer(0));
+    const n = Math.max(0, Math.min(data.length, bytes.length - handle.offset));
+    if (n === 0 && data.length > 0) throw new SysError(Errno.EFBIG, 'write past the end of a shared-memory object');
+    bytes.set(data.subarray(0, n), handle.offset);
+    handle.offset += n;
+    return n;
+  }
+
+  seek(id: number, offset: number, whence: number): number {
+    const handle = this.handles.get(id);
+    const size = handle.object.buffer?.byteLength ?? 0;
+    const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? handle.offset : whence === SEEK_END ? size : NaN;
+    const next = base + offset;
+    if (!(next >= 0)) throw new SysError(Errno.EINVAL);
+    handle.offset = next;
+    return next;
+  }
+
+  fstat(id: number): Stat {
+    const { object } = this.handles.get(id);
+    return makeStat({ mode: S_IFREG | object.mode, nlink: 1, uid: object.uid, size: object.buffer?.byteLength ?? 0 });
+  }
+
+  fpath(id: number): string {
+    return `/scheme/shm/${this.handles.get(id).object.name}`;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Files and directories for TypeScript programs: thin typed wrappers over the syscalls plus the
+ * loops C programmers expect from a libc (whole writes, whole-file reads, directory listing).
+ */
+import { decodeDirents, type Dirent } from '../syscall/dirent.ts';
+import { Errno, SysError } from '../syscall/errno.ts';
+import {
+  O_CREAT, O_DIRECTORY, O_RDONLY, O_STAT, O_SYMLINK, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, SEEK_SET,
+} from '../syscall/flags.ts';
+import { DATA_CAPACITY } from '../syscall/slot.ts';
+import { decodeStat, type Stat } from '../syscall/stat.ts';
+import { syscall } from './syscall.ts';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export const open = (path: string, flags: number, mode = 0o644): number => syscall('open', path, flags | (flags & O_CREAT ? mode & 0o7777 : 0));
+export const close = (fd: number): number => syscall('close', fd);
+export const read = (fd: number, count: number): Uint8Array => syscall('read', fd, count);
+export const lseek = (fd: number, offset: number, whence = SEEK_SET): number => syscall('lseek', fd, offset, whence);
+export const fsync = (fd: number): number => syscall('fsync', fd);
+export const ftruncate = (fd: number, length: number): number => syscall('ftruncate', fd, length);
+export const dup = (fd: number): number => syscall('dup', fd);
+export const dup2 = (fd: number, newFd: number): number => syscall('dup2', fd, newFd);
+export const pipe = (flags = 0): [number, number] => [...syscall('pipe', flags)] as [number, number];
+export const fpath = (fd: number): string => syscall('fpath', fd);
+export const fcntl = (fd: number, command: number, arg = 0): number => syscall('fcntl', fd, command, arg);
+export const mkdir = (path: string, mode = 0o755): number => syscall('mkdir', path, mode);
+export const rmdir = (path: string): number => syscall('rmdir', path);
+export const unlink = (path: string): number => syscall('unlink', path);
+export const rename = (from: string, to: string): number => syscall('rename', from, to);
+export const link = (from: string, to: string): number => syscall('link', from, to);
+export const symlink = (target: string, path: string): number => syscall('symlink', target, path);
+export const readlink = (path: string): string => syscall('readlink', path);
+export const chdir = (path: string): number => syscall('chdir', path);
+export const getcwd = (): string => syscall('getcwd');
+export const chmod = (path: string, mode: number): number => syscall('chmod', path, mode);
+export const chown = (path: string, uid: number, gid: number): number => syscall('chown', path, uid, gid);
+export const fchmod = (fd: number, mode: number): number => syscall('fchmod', fd, mode);
+
+/** Writes all of `data` (a single write may be short on a pipe or a large buffer). */
+export function write(fd: number, data: Uint8Array | string): number {
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  let done = 0;
+  while (done < bytes.length) {
+    done += syscall('write', fd, bytes.subarray(done, done + DATA_CAPACITY));
+  }
+  return done;
+}
+
+export function fstat(fd: number): Stat {
+  return decodeStat(syscall('fstat', fd));
+}
+
+function statWith(path: string, flags: number): Stat {
+  const fd = open(path, O_RDONLY | O_STAT | flags);
+  try {
+    return fstat(fd);
+  } finally {
+    close(fd);
+  }
+}
+
+export const stat = (path: string): Stat => statWith(path, 0);
+export const lstat = (path: string): Stat => statWith(path, O_SYMLINK);
+
+export const isDirectory = (s: Stat): boolean => (s.mode & S_IFMT) === S_IFDIR;
+export const isRegular = (s: Stat): boolean => (s.mode & S_IFMT) === S_IFREG;
+export const isSymlink = (s: Stat): boolean => (s.mode & S_IFMT) === S_IFLNK;
+
+export function exists(path: string): boolean {
+  try {
+    stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof SysError && (error.errno === Errno.ENOENT || error.errno === Errno.ENOTDIR)) return false;
+    throw error;
+  }
+}
+
+export function readAll(fd: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = read(fd, DATA_CAPACITY);
+    if (chunk.length === 0) break;
+    chunks.push(chunk);
+    total += chunk.length;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+export function readFile(path: string): Uint8Array {
+  const fd = open(path, O_RDONLY);
+  try {
+    return readAll(fd);
+  } finally {
+    close(fd);
+  }
+}
+
+export const readTextFile = (path: string): string => decoder.decode(readFile(path));
+
+export function writeFile(path: string, data: Uint8Array | string, mode = 0o644): void {
+  const fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+  try {
+    write(fd, data);
+  } finally {
+    close(fd);
+  }
+}
+
+export function readdir(path: string): Dirent[] {
+  const fd = open(path, O_RDONLY | O_DIRECTORY);
+  try {
+    const out: Dirent[] = [];
+    for (;;) {
+      const chunk = syscall('getdents', fd, 32 * 1024);
+      if (chunk.length === 0) return out;
+      out.push(...decodeDirents(chunk));
+    }
+  } finally {
+    close(fd);
+  }
+}
+
+export function isatty(fd: number): boolean {
+  try {
+    const path = fpath(fd);
+    return path === '/scheme/debug' || path.startsWith('/scheme/pty/');
+  } catch {
+    return false;
+  }
+}

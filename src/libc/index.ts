@@ -1,0 +1,13 @@
+/** libc for TypeScript programs: one import for the whole POSIX surface. */
+export * from './fs.ts';
+export * from './process.ts';
+export * from './signal.ts';
+export * from './stdio.ts';
+export * from './time.ts';
+export { start, type Main } from './start.ts';
+export { syscall } from './syscall.ts';
+export * from '../syscall/errno.ts';
+export * from '../syscall/flags.ts';
+export * from '../syscall/signal.ts';
+export type { Stat } from '../syscall/stat.ts';
+export type { Dirent } from '../syscall/dirent.ts';

@@ -1,0 +1,54 @@
+/** Processes for TypeScript programs: spawn (posix_spawn), wait, exit, ids and namespaces. */
+import { WNOHANG } from '../syscall/flags.ts';
+import type { SpawnRequest } from '../syscall/table.ts';
+import { bootInfo } from './boot.ts';
+import { flushAll } from './stdio.ts';
+import { syscall } from './syscall.ts';
+
+export const getpid = (): number => syscall('getpid');
+export const getppid = (): number => syscall('getppid');
+export const getuid = (): number => syscall('getuid');
+export const getgid = (): number => syscall('getgid');
+export const geteuid = (): number => syscall('geteuid');
+export const getegid = (): number => syscall('getegid');
+export const setuid = (uid: number): number => syscall('setuid', uid);
+export const setgid = (gid: number): number => syscall('setgid', gid);
+export const setpgid = (pid: number, pgid: number): number => syscall('setpgid', pid, pgid);
+export const getpgid = (pid = 0): number => syscall('getpgid', pid);
+export const setsid = (): number => syscall('setsid');
+export const kill = (pid: number, sig: number): number => syscall('kill', pid, sig);
+export const setrens = (schemes: string[]): number => syscall('setrens', schemes);
+export const getns = (): string[] | null => syscall('getns') as string[] | null;
+
+/** The environment, mutable as C's environ is; children get a copy at spawn. */
+export const environ: Record<string, string> = { ...bootInfoEnv() };
+
+function bootInfoEnv(): Record<string, string> {
+  try {
+    return bootInfo().env;
+  } catch {
+    return {};
+  }
+}
+
+export function spawn(path: string, argv: string[], options: Partial<Omit<SpawnRequest, 'path' | 'argv'>> = {}): number {
+  const request: SpawnRequest = { path, argv, env: options.env ?? environ };
+  if (options.cwd !== undefined) request.cwd = options.cwd;
+  if (options.fds !== undefined) request.fds = options.fds;
+  if (options.pgid !== undefined) request.pgid = options.pgid;
+  if (options.memoryMiB !== undefined) request.memoryMiB = options.memoryMiB;
+  return syscall('spawn', request);
+}
+
+export function waitpid(pid: number, options = 0): { pid: number; status: number } {
+  const [got, status] = syscall('waitpid', pid, options);
+  return { pid: got, status };
+}
+
+export const tryWait = (pid: number): { pid: number; status: number } => waitpid(pid, WNOHANG);
+
+/** Flushes stdio and ends the process. */
+export function exit(status: number): never {
+  flushAll();
+  return syscall('exit', status & 0xff);
+}

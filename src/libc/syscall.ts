@@ -1,0 +1,115 @@
+/**
+ * The syscall transport, relibc's `syscall!`: marshals a call through the table in
+ * src/syscall/table.ts into this thread's slot, rings the kernel's doorbell and blocks in
+ * Atomics.wait (after a short spin) until the reply. Signal handlers run here, when the process
+ * enters and leaves the kernel. Errors come back as SysError.
+ */
+import { Errno, SysError } from '../syscall/errno.ts';
+import {
+  DATA_CAPACITY, SLOT_ERRNO, SLOT_IN_LEN, SLOT_NR, SLOT_OUT_LEN, SLOT_SIGNALS, SLOT_STATE, STATE_IDLE, STATE_REPLY,
+  STATE_REQUEST, SlotView,
+} from '../syscall/slot.ts';
+import { SYSCALLS, type SyscallArgs, type SyscallName, type SyscallResult } from '../syscall/table.ts';
+import { bootInfo } from './boot.ts';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const SPIN_ITERATIONS = 2000;
+
+let slot: SlotView | null = null;
+let bell: Int32Array | null = null;
+const handlers = new Map<number, (sig: number) => void>();
+let handling = false;
+
+function attach(): SlotView {
+  if (!slot) {
+    const info = bootInfo();
+    slot = new SlotView(info.slot);
+    bell = new Int32Array(info.doorbell);
+  }
+  return slot;
+}
+
+/** Installs the function run for `sig` (the kernel disposition is set by signal.ts). */
+export function setSignalHandler(sig: number, handler: ((sig: number) => void) | null): void {
+  if (handler) handlers.set(sig, handler);
+  else handlers.delete(sig);
+}
+
+/** Runs the handlers of signals the kernel has marked pending, once each. */
+export function runSignalHandlers(): void {
+  const s = attach();
+  if (handling || Atomics.load(s.words, SLOT_SIGNALS) === 0) return;
+  handling = true;
+  try {
+    const bits = Atomics.exchange(s.words, SLOT_SIGNALS, 0) >>> 0;
+    for (let sig = 1; sig < 32; sig++) {
+      if (bits & (1 << sig)) handlers.get(sig)?.(sig);
+    }
+  } finally {
+    handling = false;
+  }
+}
+
+function marshal(s: SlotView, kinds: readonly string[], args: readonly unknown[]): void {
+  let at = 0;
+  kinds.forEach((kind, i) => {
+    const value = args[i];
+    if (kind === 'int') {
+      s.setArg(i, value as number);
+      return;
+    }
+    const bytes = kind === 'bytes' ? (value as Uint8Array) : encoder.encode(kind === 'str' ? (value as string) : JSON.stringify(value));
+    if (at + bytes.length > DATA_CAPACITY) throw new SysError(Errno.E2BIG, `syscall argument of ${bytes.length} bytes`);
+    s.data.set(bytes, at);
+    at += bytes.length;
+    s.setArg(i, bytes.length);
+  });
+  s.words[SLOT_IN_LEN] = at;
+}
+
+function awaitReply(s: SlotView): void {
+  for (let i = 0; i < SPIN_ITERATIONS; i++) {
+    if (Atomics.load(s.words, SLOT_STATE) === STATE_REPLY) return;
+  }
+  for (;;) {
+    const state = Atomics.load(s.words, SLOT_STATE);
+    if (state === STATE_REPLY) return;
+    Atomics.wait(s.words, SLOT_STATE, state);
+  }
+}
+
+function unmarshal(s: SlotView, ret: string): unknown {
+  switch (ret) {
+    case 'int':
+      return s.result(0);
+    case 'pair':
+      return [s.result(0), s.result(1)] as const;
+    case 'bytes':
+      return s.data.slice(0, s.words[SLOT_OUT_LEN]);
+    case 'str':
+      return decoder.decode(s.data.subarray(0, s.words[SLOT_OUT_LEN]));
+    case 'json':
+      return JSON.parse(decoder.decode(s.data.subarray(0, s.words[SLOT_OUT_LEN])));
+    default:
+      return undefined;
+  }
+}
+
+export function syscall<N extends SyscallName>(name: N, ...args: SyscallArgs<N>): SyscallResult<N> {
+  const s = attach();
+  runSignalHandlers();
+  const def = SYSCALLS[name];
+  marshal(s, def.args, args);
+  s.words[SLOT_NR] = def.nr;
+  Atomics.store(s.words, SLOT_STATE, STATE_REQUEST);
+  Atomics.add(bell!, 0, 1);
+  Atomics.notify(bell!, 0, 1);
+  awaitReply(s);
+  const errno = s.words[SLOT_ERRNO]!;
+  const result = errno === 0 ? unmarshal(s, def.ret) : undefined;
+  Atomics.store(s.words, SLOT_STATE, STATE_IDLE);
+  runSignalHandlers();
+  if (errno !== 0) throw new SysError(errno, name);
+  return result as SyscallResult<N>;
+}

@@ -1,0 +1,56 @@
+/**
+ * The Stat record returned by fstat, and statvfs: fixed layouts of float64 fields so kernel
+ * schemes, user-space daemons and libc encode them the same way.
+ */
+
+export interface Stat {
+  dev: number;
+  ino: number;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  rdev: number;
+  size: number;
+  blksize: number;
+  blocks: number;
+  atimeSec: number;
+  atimeNsec: number;
+  mtimeSec: number;
+  mtimeNsec: number;
+  ctimeSec: number;
+  ctimeNsec: number;
+}
+
+const STAT_FIELDS: readonly (keyof Stat)[] = [
+  'dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'rdev', 'size', 'blksize', 'blocks',
+  'atimeSec', 'atimeNsec', 'mtimeSec', 'mtimeNsec', 'ctimeSec', 'ctimeNsec',
+];
+export const STAT_BYTES = STAT_FIELDS.length * 8;
+
+export function encodeStat(stat: Stat): Uint8Array {
+  const out = new Float64Array(STAT_FIELDS.length);
+  STAT_FIELDS.forEach((field, i) => (out[i] = stat[field]));
+  return new Uint8Array(out.buffer);
+}
+
+export function decodeStat(bytes: Uint8Array): Stat {
+  if (bytes.byteLength < STAT_BYTES) throw new RangeError(`stat record is ${bytes.byteLength} bytes, expected ${STAT_BYTES}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, STAT_BYTES);
+  const stat = {} as Stat;
+  STAT_FIELDS.forEach((field, i) => (stat[field] = view.getFloat64(i * 8, true)));
+  return stat;
+}
+
+/** A Stat with every field zero except those given. */
+export function makeStat(fields: Partial<Stat>): Stat {
+  const stat = {} as Stat;
+  for (const field of STAT_FIELDS) stat[field] = fields[field] ?? 0;
+  if (!fields.blksize) stat.blksize = 4096;
+  return stat;
+}
+
+export function timeFields(ms: number): { sec: number; nsec: number } {
+  const sec = Math.floor(ms / 1000);
+  return { sec, nsec: Math.round((ms - sec * 1000) * 1e6) };
+}

@@ -1,0 +1,145 @@
+/**
+ * init, pid 1: opens the console, starts the services in /etc/init.d in dependency order
+ * (waiting for each to register its scheme), then runs the shell on the console. It restarts a
+ * service that dies (backoff doubling from 100 ms to 5 s, giving up after 5 crashes in a minute),
+ * reaps orphans, and powers off when the console shell ends, with the shell's status.
+ * `init -c CMD` runs `sh -c CMD` instead of an interactive shell.
+ */
+import {
+  O_RDWR, SIGCHLD, WNOHANG, SysError, Errno, open, dup2, readTextFile, readdir, spawn, waitpid, signal, sleepMs,
+  monotonicMs, writeFile, setpgid, shellStatus, WIFEXITED, WEXITSTATUS, exists, eprint, environ,
+} from '../../libc/index.ts';
+import { parseService, startOrder, type Service } from '../lib/services.ts';
+
+const SERVICE_DIR = '/scheme/initfs/etc/init.d';
+const MAX_CRASHES = 5;
+const CRASH_WINDOW_MS = 60_000;
+
+interface Running {
+  service: Service;
+  pid: number | null;
+  crashes: number[];
+  restartAt: number | null;
+  delayMs: number;
+}
+
+function log(message: string): void {
+  eprint(`init: ${message}`);
+}
+
+function openConsole(): void {
+  const fd = open('/scheme/debug', O_RDWR);
+  if (fd !== 0) dup2(fd, 0);
+  dup2(0, 1);
+  dup2(0, 2);
+}
+
+function loadServices(): Service[] {
+  if (!exists(SERVICE_DIR)) return [];
+  const files = readdir(SERVICE_DIR).filter((e) => e.name.endsWith('.toml'));
+  const services: Service[] = [];
+  for (const file of files) {
+    try {
+      services.push(parseService(file.name.slice(0, -5), readTextFile(`${SERVICE_DIR}/${file.name}`)));
+    } catch (error) {
+      log(`skipping ${file.name}: ${(error as Error).message}`);
+    }
+  }
+  return startOrder(services);
+}
+
+function launch(entry: Running): void {
+  const { service } = entry;
+  try {
+    entry.pid = spawn(service.command, [service.command, ...service.args], { env: { ...environ }, pgid: 0 });
+  } catch (error) {
+    log(`cannot start ${service.name}: ${(error as Error).message}`);
+    entry.pid = null;
+    scheduleRestart(entry);
+    return;
+  }
+  if (service.scheme) waitForScheme(service.scheme, 5000);
+}
+
+function waitForScheme(name: string, timeoutMs: number): void {
+  const deadline = monotonicMs() + timeoutMs;
+  while (!exists(`/scheme/${name}`)) {
+    if (monotonicMs() > deadline) return log(`scheme ${name} did not appear within ${timeoutMs} ms`);
+    sleepMs(5);
+  }
+}
+
+function scheduleRestart(entry: Running): void {
+  const now = monotonicMs();
+  entry.crashes = [...entry.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
+  if (entry.crashes.length > MAX_CRASHES) {
+    log(`${entry.service.name} crashed ${entry.crashes.length} times in a minute; not restarting it`);
+    entry.restartAt = null;
+    return;
+  }
+  entry.restartAt = now + entry.delayMs;
+  log(`restarting ${entry.service.name} in ${entry.delayMs} ms`);
+  entry.delayMs = Math.min(entry.delayMs * 2, 5000);
+}
+
+function serviceExited(entry: Running, status: number): void {
+  entry.pid = null;
+  const failed = !(WIFEXITED(status) && WEXITSTATUS(status) === 0);
+  log(`${entry.service.name} exited with status ${shellStatus(status)}`);
+  if (entry.service.restart === 'always' || (entry.service.restart === 'on-failure' && failed)) scheduleRestart(entry);
+}
+
+function startShell(args: string[]): number {
+  const argv = args[0] === '-c' && args[1] !== undefined ? ['sh', '-c', args[1]] : ['sh'];
+  const pid = spawn('/bin/sh', argv, { env: { ...environ, HOME: '/root', PWD: '/', TERM: 'xterm-256color' }, pgid: 0 });
+  setForeground(pid);
+  return pid;
+}
+
+function setForeground(pgid: number): void {
+  try {
+    writeFile('/scheme/debug/pgrp', String(pgid));
+  } catch (error) {
+    log(`cannot set the console's foreground group: ${(error as Error).message}`);
+  }
+}
+
+function reapOne(block: boolean, sleepUntil: number): { pid: number; status: number } | null {
+  try {
+    if (block) return waitpid(-1, 0);
+    const reaped = waitpid(-1, WNOHANG);
+    if (reaped.pid !== 0) return reaped;
+    sleepMs(Math.max(1, sleepUntil - monotonicMs()));
+  } catch (error) {
+    if (!(error instanceof SysError && (error.errno === Errno.EINTR || error.errno === Errno.ECHILD))) throw error;
+  }
+  return null;
+}
+
+function supervise(running: Running[], shellPid: number): number {
+  for (;;) {
+    const next = Math.min(...running.map((r) => r.restartAt ?? Infinity));
+    const reaped = reapOne(next === Infinity, next);
+    if (reaped?.pid === shellPid) return shellStatus(reaped.status);
+    const entry = reaped && running.find((r) => r.pid === reaped.pid);
+    if (entry) serviceExited(entry, reaped.status);
+    const now = monotonicMs();
+    for (const due of running) {
+      if (due.restartAt !== null && due.restartAt <= now) {
+        due.restartAt = null;
+        launch(due);
+      }
+    }
+  }
+}
+
+export function main(args: string[]): number {
+  openConsole();
+  signal(SIGCHLD, () => undefined);
+  setpgid(0, 0);
+  const running: Running[] = loadServices().map((service) => ({ service, pid: null, crashes: [], restartAt: null, delayMs: 100 }));
+  for (const entry of running) launch(entry);
+  const status = supervise(running, startShell(args.slice(1)));
+  writeFile('/scheme/sys/power', `poweroff ${status}`);
+  return status;
+}

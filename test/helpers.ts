@@ -1,0 +1,26 @@
+/** Test helpers: boot the built OS with `redox run -c` and capture what a user would see. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const REDOX = fileURLToPath(new URL('../bin/redox', import.meta.url));
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function redox(args: string[], options: { input?: string; timeoutMs?: number } = {}): RunResult {
+  const result = spawnSync(process.execPath, [REDOX, ...args], {
+    cwd: ROOT,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Boots, runs one shell command inside the OS, and powers off. */
+export const runInOs = (command: string, options: { input?: string; timeoutMs?: number } = {}): RunResult =>
+  redox(['run', '-c', command], options);
