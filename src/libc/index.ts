@@ -11,3 +11,4 @@ export * from '../syscall/flags.ts';
 export * from '../syscall/signal.ts';
 export type { Stat } from '../syscall/stat.ts';
 export type { Dirent } from '../syscall/dirent.ts';
+export * from './shm.ts';

@@ -113,3 +113,17 @@ export function syscall<N extends SyscallName>(name: N, ...args: SyscallArgs<N>)
   if (errno !== 0) throw new SysError(errno, name);
   return result as SyscallResult<N>;
 }
+
+/** Issues syscall number `nr` with no arguments and returns the errno (0 on success); for tests of the ABI itself. */
+export function rawSyscallErrno(nr: number): number {
+  const s = attach();
+  s.words[SLOT_IN_LEN] = 0;
+  s.words[SLOT_NR] = nr;
+  Atomics.store(s.words, SLOT_STATE, STATE_REQUEST);
+  Atomics.add(bell!, 0, 1);
+  Atomics.notify(bell!, 0, 1);
+  awaitReply(s);
+  const errno = s.words[SLOT_ERRNO]!;
+  Atomics.store(s.words, SLOT_STATE, STATE_IDLE);
+  return errno;
+}

@@ -26,7 +26,7 @@ export class RootScheme extends SchemeBase {
   open(path: string, flags: number): number {
     if (path !== '') throw new SysError(Errno.ENOENT);
     if (canWrite(flags) && !(flags & O_DIRECTORY)) throw new SysError(Errno.EISDIR);
-    const names = [...new Set([...this.kernel.schemes.keys(), 'file'])].filter(Boolean).sort();
+    const names = [...this.kernel.schemes.keys()].filter(Boolean).sort();
     return this.listings.add({ names, offset: 0 });
   }
 

@@ -18,7 +18,7 @@ export class SysScheme extends GeneratedScheme {
     this.files = {
       uname: { kind: 'file', read: () => `redox-ts\nredox\n${KERNEL_VERSION}\n#1 ${new Date(kernel.bootTime).toISOString()}\njs\n` },
       uptime: { kind: 'file', read: () => `${((Date.now() - kernel.bootTime) / 1000).toFixed(3)}\n` },
-      scheme: { kind: 'file', read: () => [...new Set([...kernel.schemes.keys(), 'file'])].sort().join('\n') + '\n' },
+      scheme: { kind: 'file', read: () => [...kernel.schemes.keys()].sort().join('\n') + '\n' },
       log: { kind: 'file', read: () => kernel.log.text() },
       context: { kind: 'file', read: () => this.contextTable() },
       memory: { kind: 'file', read: () => this.memoryReport() },

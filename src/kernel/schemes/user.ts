@@ -126,14 +126,17 @@ export class UserScheme extends SchemeBase {
       id: fields.id ?? 0, a0: fields.a0 ?? 0, a1: fields.a1 ?? 0, a2: fields.a2 ?? 0,
       part1: fields.part1 ?? EMPTY, part2: fields.part2 ?? EMPTY,
     });
+    let onAbort = (): void => undefined;
     const reply = await new Promise<Reply>((resolve, reject) => {
       const pending: Pending = { tag, packet, taken: false, resolve, reject };
       this.queue.push(pending);
       this.inFlight.set(tag, pending);
       this.requestArrived.wakeAll();
       this.kernel.readiness.wakeAll();
-      call.signal.addEventListener('abort', () => this.cancel(pending, call), { once: true });
-    });
+      onAbort = () => this.cancel(pending, call);
+      if (call.signal.aborted) onAbort();
+      else call.signal.addEventListener('abort', onAbort, { once: true });
+    }).finally(() => call.signal.removeEventListener('abort', onAbort));
     if (reply.errno !== 0) throw new SysError(reply.errno);
     return reply;
   }

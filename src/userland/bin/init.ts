@@ -63,7 +63,7 @@ function launch(entry: Running): void {
 
 function waitForScheme(name: string, timeoutMs: number): void {
   const deadline = monotonicMs() + timeoutMs;
-  while (!exists(`/scheme/${name}`)) {
+  while (!readdir('/scheme').some((entry) => entry.name === name)) {
     if (monotonicMs() > deadline) return log(`scheme ${name} did not appear within ${timeoutMs} ms`);
     sleepMs(5);
   }

@@ -1,0 +1,460 @@
+/**
+ * usertests: the kernel's test suite as a user program (after xv6's usertests). Each check runs
+ * inside the booted OS and prints `ok NAME` or `FAIL NAME: why`; the exit status is the number of
+ * failures. `usertests NAME...` runs only the named checks. `usertests --child MODE` is the
+ * helper process some checks spawn.
+ */
+import {
+  EVENT_READ, Errno, F_GETFD, FD_CLOEXEC, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY,
+  SEEK_SET, SEEK_END, SIGKILL, SIGPIPE, SIGUSR1, SIGTERM, SIG_BLOCK, SIG_UNBLOCK, SysError, WEXITSTATUS, WIFEXITED,
+  WIFSIGNALED, WNOHANG, WTERMSIG, chdir, chmod, chown, close, dup, dup2, exit, fcntl, fstat, fsync, ftruncate, getcwd,
+  getgid, getpid, getppid, getuid, kill, link, lseek, lstat, mkdir, monotonicMs, nowMs, open, pipe, read, readFile,
+  readTextFile, readdir, readlink, rename, rmdir, setgid, setrens, setuid, signal, sigpending, sigprocmask, sleepMs,
+  spawn, stat, stdout, symlink, syscall, unlink, waitpid, write, writeFile, fmap, futexWait, futexWake, isDirectory,
+  isSymlink, fpath, eprint, environ,
+} from '../../libc/index.ts';
+import { rawSyscallErrno } from '../../libc/syscall.ts';
+
+const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+const SELF = '/bin/usertests';
+
+class CheckFailed extends Error {}
+
+function expect(condition: boolean, message: string): void {
+  if (!condition) throw new CheckFailed(message);
+}
+
+function equal<T>(actual: T, wanted: T, what: string): void {
+  if (actual !== wanted) throw new CheckFailed(`${what}: got ${JSON.stringify(actual)}, wanted ${JSON.stringify(wanted)}`);
+}
+
+function errnoOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof SysError) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
+
+function fails(action: () => unknown, code: string, what: string): void {
+  equal(errnoOf(action), code, what);
+}
+
+function child(mode: string, options: Parameters<typeof spawn>[2] = {}): number {
+  return spawn(SELF, [SELF, '--child', mode], options);
+}
+
+function exitCode(pid: number): number {
+  const { status } = waitpid(pid);
+  expect(WIFEXITED(status), `pid ${pid} did not exit normally (status ${status})`);
+  return WEXITSTATUS(status);
+}
+
+/** Runs a shell command with stdout captured through a pipe. */
+function capture(command: string): { out: string; code: number } {
+  const [r, w] = pipe();
+  const pid = spawn('/bin/sh', ['sh', '-c', command], { fds: [[0, 0], [1, w], [2, w]] });
+  close(w);
+  let out = '';
+  for (let chunk = read(r, 65536); chunk.length; chunk = read(r, 65536)) out += text(chunk);
+  close(r);
+  return { out, code: exitCode(pid) };
+}
+
+const CHECKS: Record<string, () => void> = {
+  files() {
+    const fd = open('/tmp/ut-file', O_RDWR | O_CREAT | O_TRUNC, 0o640);
+    equal(write(fd, 'hello world'), 11, 'write count');
+    equal(lseek(fd, 6, SEEK_SET), 6, 'lseek');
+    equal(text(read(fd, 100)), 'world', 'read after seek');
+    equal(fstat(fd).size, 11, 'fstat size');
+    equal(fstat(fd).mode & 0o777, 0o640, 'created mode');
+    equal(fsync(fd), 0, 'fsync');
+    ftruncate(fd, 5);
+    equal(fstat(fd).size, 5, 'ftruncate size');
+    equal(lseek(fd, 0, SEEK_END), 5, 'seek end');
+    close(fd);
+    equal(readTextFile('/tmp/ut-file'), 'hello', 'contents');
+    fails(() => open('/tmp/ut-file', O_CREAT | O_EXCL | O_WRONLY), 'EEXIST', 'O_EXCL on existing');
+    fails(() => open('/tmp/no/such', O_RDONLY), 'ENOENT', 'missing path');
+    fails(() => open('/tmp/ut-file/x', O_RDONLY), 'ENOTDIR', 'file as directory');
+    fails(() => open('/tmp', O_WRONLY), 'EISDIR', 'write a directory');
+    fails(() => open('/tmp/ut-file', O_RDONLY | O_DIRECTORY), 'ENOTDIR', 'O_DIRECTORY on a file');
+    fails(() => open('/scheme/nosuchscheme/x', O_RDONLY), 'ENODEV', 'unknown scheme');
+    fails(() => read(999, 1), 'EBADF', 'read bad fd');
+    fails(() => write(999, 'x'), 'EBADF', 'write bad fd');
+    fails(() => close(999), 'EBADF', 'close bad fd');
+    fails(() => fstat(-1), 'EBADF', 'fstat bad fd');
+    const ro = open('/tmp/ut-file', O_RDONLY);
+    fails(() => write(ro, 'x'), 'EBADF', 'write to read-only fd');
+    fails(() => read(ro, -1), 'EINVAL', 'negative count');
+    close(ro);
+    unlink('/tmp/ut-file');
+  },
+
+  dup() {
+    const fd = open('/tmp/ut-dup', O_RDWR | O_CREAT | O_TRUNC);
+    write(fd, 'abcdef');
+    lseek(fd, 0, SEEK_SET);
+    const copy = dup(fd);
+    expect(copy !== fd, 'dup gives a new fd');
+    equal(text(read(fd, 2)), 'ab', 'read original');
+    equal(text(read(copy, 2)), 'cd', 'dup shares the offset');
+    equal(dup2(fd, 40), 40, 'dup2 target');
+    equal(text(read(40, 2)), 'ef', 'dup2 shares the offset');
+    close(fd);
+    equal(lseek(copy, 0, SEEK_SET), 0, 'dup survives closing the original');
+    close(copy);
+    close(40);
+    fails(() => dup(12345), 'EBADF', 'dup bad fd');
+    const cloexec = open('/tmp/ut-dup', O_RDONLY | O_CLOEXEC);
+    equal(fcntl(cloexec, F_GETFD), FD_CLOEXEC, 'O_CLOEXEC sets FD_CLOEXEC');
+    close(cloexec);
+    unlink('/tmp/ut-dup');
+  },
+
+  pipes() {
+    const [r, w] = pipe();
+    write(w, 'through the pipe');
+    equal(text(read(r, 100)), 'through the pipe', 'pipe data');
+    close(w);
+    equal(read(r, 100).length, 0, 'read of a pipe with no writer is end of file');
+    close(r);
+    const [r2, w2] = pipe();
+    close(r2);
+    signal(SIGPIPE, 'ignore');
+    fails(() => write(w2, 'x'), 'EPIPE', 'write with no reader');
+    signal(SIGPIPE, 'default');
+    close(w2);
+    const big = new Uint8Array(1 << 20).fill(7);
+    const [r3, w3] = pipe();
+    const pid = child('drain', { fds: [[0, r3], [1, 1], [2, 2]] });
+    close(r3);
+    write(w3, big);
+    close(w3);
+    equal(exitCode(pid), 0, '1 MiB through a pipe to a child');
+  },
+
+  paths() {
+    mkdir('/tmp/ut-dir');
+    mkdir('/tmp/ut-dir/sub');
+    fails(() => mkdir('/tmp/ut-dir'), 'EEXIST', 'mkdir existing');
+    writeFile('/tmp/ut-dir/sub/f', 'data');
+    fails(() => rmdir('/tmp/ut-dir/sub'), 'ENOTEMPTY', 'rmdir non-empty');
+    rename('/tmp/ut-dir/sub/f', '/tmp/ut-dir/g');
+    equal(readTextFile('/tmp/ut-dir/g'), 'data', 'rename across directories');
+    fails(() => stat('/tmp/ut-dir/sub/f'), 'ENOENT', 'old name gone after rename');
+    link('/tmp/ut-dir/g', '/tmp/ut-dir/h');
+    equal(stat('/tmp/ut-dir/h').nlink, 2, 'hard link count');
+    symlink('g', '/tmp/ut-dir/s');
+    equal(readlink('/tmp/ut-dir/s'), 'g', 'readlink');
+    expect(isSymlink(lstat('/tmp/ut-dir/s')), 'lstat sees the link');
+    equal(readTextFile('/tmp/ut-dir/s'), 'data', 'open follows the symlink');
+    const names = readdir('/tmp/ut-dir').map((e) => e.name).sort().join(',');
+    equal(names, 'g,h,s,sub', 'getdents');
+    chmod('/tmp/ut-dir/g', 0o600);
+    equal(stat('/tmp/ut-dir/g').mode & 0o777, 0o600, 'chmod');
+    chown('/tmp/ut-dir/g', 1000, 1000);
+    equal(stat('/tmp/ut-dir/g').uid, 1000, 'chown');
+    chdir('/tmp/ut-dir/sub');
+    equal(getcwd(), '/tmp/ut-dir/sub', 'chdir/getcwd');
+    chdir('..');
+    equal(getcwd(), '/tmp/ut-dir', 'chdir ..');
+    fails(() => chdir('/tmp/ut-dir/g'), 'ENOTDIR', 'chdir to a file');
+    fails(() => chdir('/tmp/none'), 'ENOENT', 'chdir to nothing');
+    chdir('/');
+    for (const f of ['g', 'h', 's']) unlink(`/tmp/ut-dir/${f}`);
+    fails(() => unlink('/tmp/ut-dir/sub'), 'EISDIR', 'unlink a directory');
+    rmdir('/tmp/ut-dir/sub');
+    rmdir('/tmp/ut-dir');
+    fails(() => rename('/tmp', '/scheme/null/x'), 'EXDEV', 'rename across schemes');
+    fails(() => mkdir('/scheme/initfs/x'), 'EROFS', 'mkdir on the read-only initfs');
+  },
+
+  spawn_wait() {
+    equal(exitCode(child('exit7')), 7, 'exit status');
+    const pid = child('sleep200');
+    equal(waitpid(pid, WNOHANG).pid, 0, 'WNOHANG while running');
+    equal(exitCode(pid), 0, 'blocking wait');
+    const zombie = child('exit7');
+    sleepMs(150);
+    expect(readTextFile(`/scheme/proc/${zombie}/status`).includes('State: Z'), 'an exited, unwaited child is a zombie');
+    equal(exitCode(zombie), 7, 'zombie reaped with its status');
+    fails(() => stat(`/scheme/proc/${zombie}`), 'ENOENT', 'reaped zombie is gone');
+    fails(() => waitpid(-1), 'ECHILD', 'no children');
+    fails(() => spawn('/tmp/none', ['x']), 'ENOENT', 'spawn missing program');
+    writeFile('/tmp/ut-notexec', 'plain text', 0o644);
+    fails(() => spawn('/tmp/ut-notexec', ['x']), 'EACCES', 'spawn non-executable');
+    chmod('/tmp/ut-notexec', 0o755);
+    fails(() => spawn('/tmp/ut-notexec', ['x']), 'ENOEXEC', 'spawn non-program');
+    unlink('/tmp/ut-notexec');
+    fails(() => syscall('spawn', { path: 3 }), 'EINVAL', 'malformed spawn request');
+    writeFile('/tmp/ut-script', '#!/bin/sh\necho from-script "$1"\n', 0o755);
+    equal(capture('/tmp/ut-script arg').out, 'from-script arg\n', '#! script');
+    unlink('/tmp/ut-script');
+  },
+
+  orphans() {
+    const [r, w] = pipe();
+    const parent = child('orphan-maker', { fds: [[0, 0], [1, w], [2, 2]] });
+    close(w);
+    const grandchild = Number(text(read(r, 100)).trim());
+    close(r);
+    equal(exitCode(parent), 0, 'orphan maker exits');
+    sleepMs(50);
+    const status = readTextFile(`/scheme/proc/${grandchild}/status`);
+    expect(/PPid: 1\n/.test(status), `orphan reparented to init (${status.split('\n')[3]})`);
+    kill(grandchild, SIGKILL);
+  },
+
+  signals() {
+    const pid = child('usr1');
+    sleepMs(100);
+    kill(pid, SIGUSR1);
+    equal(exitCode(pid), 42, 'handler ran and the blocked sleep returned EINTR');
+    const term = child('sleep200');
+    kill(term, SIGTERM);
+    const { status } = waitpid(term);
+    expect(WIFSIGNALED(status) && WTERMSIG(status) === SIGTERM, 'SIGTERM default action kills');
+    let ran = 0;
+    signal(SIGUSR1, () => ran++);
+    sigprocmask(SIG_BLOCK, 1 << SIGUSR1);
+    kill(getpid(), SIGUSR1);
+    equal(ran, 0, 'blocked signal does not run');
+    expect((sigpending() & (1 << SIGUSR1)) !== 0, 'blocked signal is pending');
+    sigprocmask(SIG_UNBLOCK, 1 << SIGUSR1);
+    getpid();
+    equal(ran, 1, 'unblocked signal runs at the next kernel entry');
+    signal(SIGUSR1, 'default');
+    fails(() => kill(getpid(), 99), 'EINVAL', 'bad signal number');
+    fails(() => kill(999999, SIGTERM), 'ESRCH', 'no such process');
+    fails(() => syscall('sigaction', SIGKILL, 1), 'EINVAL', 'SIGKILL cannot be ignored');
+  },
+
+  kill_loop() {
+    const pid = child('spin');
+    sleepMs(100);
+    kill(pid, SIGKILL);
+    const { status } = waitpid(pid);
+    expect(WIFSIGNALED(status) && WTERMSIG(status) === SIGKILL, 'endless loop killed by SIGKILL');
+  },
+
+  memory_hog() {
+    const pid = child('hog', { memoryMiB: 32 });
+    const { status } = waitpid(pid);
+    expect(WIFSIGNALED(status) && WTERMSIG(status) === SIGKILL, `memory hog killed by a signal (status ${status})`);
+    equal(exitCode(child('exit7')), 7, 'the system still runs programs after the hog');
+  },
+
+  credentials() {
+    equal(getuid(), 0, 'uid');
+    equal(getgid(), 0, 'gid');
+    expect(getppid() > 0, 'ppid');
+    equal(exitCode(child('drop-privileges')), 0, 'setuid/setgid in a child');
+  },
+
+  namespaces() {
+    equal(exitCode(child('narrow')), 0, 'setrens narrows the namespace');
+  },
+
+  time() {
+    const start = monotonicMs();
+    sleepMs(50);
+    const slept = monotonicMs() - start;
+    expect(slept >= 49, `nanosleep slept ${slept.toFixed(1)} ms`);
+    expect(Math.abs(nowMs() - Date.now()) < 1000, 'realtime clock agrees with the host');
+    fails(() => syscall('clock_gettime', 77), 'EINVAL', 'unknown clock');
+    fails(() => syscall('nanosleep', 0, 2e9), 'EINVAL', 'bad timespec');
+  },
+
+  futex() {
+    const fd = open('/scheme/shm/ut-futex', O_RDWR | O_CREAT);
+    ftruncate(fd, 4096);
+    const map = fmap(fd);
+    fails(() => futexWait(map, 0, 5), 'EAGAIN', 'wait on a changed word');
+    fails(() => futexWait(map, 0, 0, 20), 'ETIMEDOUT', 'wait times out');
+    const pid = child('futex-waiter');
+    for (let i = 0; i < 200 && Atomics.load(map.words, 1) === 0; i++) sleepMs(5);
+    Atomics.store(map.words, 0, 1);
+    let woken = 0;
+    for (let i = 0; i < 100 && woken === 0; i++) {
+      woken = futexWake(map, 0, 1);
+      if (!woken) sleepMs(5);
+    }
+    equal(woken, 1, 'wake count');
+    equal(exitCode(pid), 0, 'waiter woke');
+    close(fd);
+  },
+
+  events() {
+    const queue = open('/scheme/event', O_RDWR);
+    const [r, w] = pipe();
+    const record = new DataView(new ArrayBuffer(16));
+    record.setInt32(0, r, true);
+    record.setUint32(4, EVENT_READ, true);
+    record.setFloat64(8, 77, true);
+    write(queue, new Uint8Array(record.buffer));
+    write(w, 'x');
+    const got = new DataView(read(queue, 16).buffer);
+    equal(got.getInt32(0, true), r, 'ready fd');
+    equal(got.getFloat64(8, true), 77, 'user data');
+    close(r);
+    close(w);
+    const timer = open('/scheme/time/1', O_RDWR);
+    const now = new DataView(read(timer, 16).buffer);
+    const deadline = new DataView(new ArrayBuffer(16));
+    deadline.setFloat64(0, now.getFloat64(0, true), true);
+    deadline.setFloat64(8, now.getFloat64(8, true) + 30e6, true);
+    write(timer, new Uint8Array(deadline.buffer));
+    const queue2 = open('/scheme/event', O_RDWR);
+    record.setInt32(0, timer, true);
+    write(queue2, new Uint8Array(record.buffer));
+    const start = monotonicMs();
+    read(queue2, 16);
+    expect(monotonicMs() - start >= 25, 'timer event fires at its deadline');
+    close(timer);
+    close(queue);
+    close(queue2);
+  },
+
+  kernel_schemes() {
+    const nul = open('/scheme/null', O_RDWR);
+    equal(read(nul, 10).length, 0, 'null reads nothing');
+    equal(write(nul, 'gone'), 4, 'null swallows');
+    close(nul);
+    const zero = open('/scheme/zero', O_RDONLY);
+    expect(read(zero, 16).every((b) => b === 0), 'zero reads zeros');
+    close(zero);
+    const rand = open('/scheme/rand', O_RDONLY);
+    expect(read(rand, 32).some((b) => b !== 0), 'rand reads random bytes');
+    close(rand);
+    expect(readTextFile('/scheme/sys/uname').startsWith('redox-ts\n'), 'sys/uname');
+    expect(readTextFile('/scheme/proc/self/status').includes(`Pid: ${getpid()}\n`), 'proc/self/status');
+    expect(readTextFile('/scheme/sys/scheme').includes('pipe\n'), 'sys/scheme lists schemes');
+    expect(readdir('/scheme').some((e) => e.name === 'file'), '/scheme lists the file daemon');
+    expect(isDirectory(stat('/scheme/proc/1')), 'proc/1 is a directory');
+    equal(fpath(0).startsWith('/scheme/'), true, 'fpath names the scheme');
+    equal(rawSyscallErrno(999), Errno.ENOSYS, 'unknown syscall number');
+    fails(() => open('/scheme/sys/uname', O_WRONLY), 'EACCES', 'sys/uname is read-only');
+    const registered = child('register-as-user');
+    equal(exitCode(registered), 0, 'only root may register a scheme');
+  },
+
+  daemon_crash() {
+    waitForScheme('fault');
+    equal(readTextFile('/scheme/fault/hello'), 'hello\n', 'daemon serves');
+    fails(() => open('/scheme/fault/crash', O_RDONLY), 'EIO', 'caller of a crashing daemon');
+    waitForScheme('fault');
+    equal(readTextFile('/scheme/fault/hello'), 'hello\n', 'restarted daemon serves again');
+    const pid = child('park');
+    sleepMs(100);
+    kill(pid, SIGUSR1);
+    equal(exitCode(pid), 4, 'a signal cancels a request parked in a daemon (EINTR)');
+  },
+};
+
+function waitForScheme(name: string): void {
+  for (let i = 0; i < 300; i++) {
+    if (readdir('/scheme').some((e) => e.name === name)) return;
+    sleepMs(10);
+  }
+  throw new CheckFailed(`scheme ${name} never appeared`);
+}
+
+const CHILDREN: Record<string, () => number> = {
+  exit7: () => 7,
+  sleep200: () => (sleepMs(200), 0),
+  spin: () => {
+    for (;;);
+  },
+  hog: () => {
+    const hoard: number[][] = [];
+    for (;;) hoard.push(new Array(1 << 16).fill(hoard.length));
+  },
+  drain: () => {
+    let total = 0;
+    for (let chunk = read(0, 65536); chunk.length; chunk = read(0, 65536)) total += chunk.length;
+    return total === 1 << 20 ? 0 : 1;
+  },
+  usr1: () => {
+    let handled = false;
+    signal(SIGUSR1, () => (handled = true));
+    try {
+      sleepMs(5000);
+    } catch (error) {
+      if (error instanceof SysError && error.errno === Errno.EINTR && handled) return 42;
+    }
+    return 1;
+  },
+  'orphan-maker': () => {
+    const pid = child('sleep-long', { fds: [[0, 0], [1, 2], [2, 2]] });
+    write(1, `${pid}\n`);
+    return 0;
+  },
+  'sleep-long': () => (sleepMs(10_000), 0),
+  'drop-privileges': () => {
+    setgid(100);
+    setuid(1000);
+    if (getuid() !== 1000 || getgid() !== 100) return 1;
+    return errnoOf(() => setuid(0)) === 'EPERM' ? 0 : 2;
+  },
+  narrow: () => {
+    setrens(['file', 'debug']);
+    if (errnoOf(() => open('/scheme/rand', O_RDONLY)) !== 'ENODEV') return 1;
+    readFile('/etc/init.d/10_ramfs.toml');
+    setrens(['file', 'debug', 'rand']);
+    return errnoOf(() => open('/scheme/rand', O_RDONLY)) === 'ENODEV' ? 0 : 2;
+  },
+  'futex-waiter': () => {
+    const fd = open('/scheme/shm/ut-futex', O_RDWR);
+    const map = fmap(fd);
+    Atomics.store(map.words, 1, 1);
+    try {
+      futexWait(map, 0, 0, 5000);
+    } catch (error) {
+      if (!(error instanceof SysError && error.errno === Errno.EAGAIN)) return 1;
+    }
+    return Atomics.load(map.words, 0) === 1 ? 0 : 2;
+  },
+  'register-as-user': () => {
+    setuid(1000);
+    return errnoOf(() => open('/scheme/ut-mine', O_CREAT | O_RDWR)) === 'EACCES' ? 0 : 1;
+  },
+  park: () => {
+    signal(SIGUSR1, () => undefined);
+    const fd = open('/scheme/fault/park', O_RDONLY);
+    return errnoOf(() => read(fd, 10)) === 'EINTR' ? 4 : 1;
+  },
+};
+
+export function main(args: string[]): number {
+  if (args[1] === '--child') {
+    const run = CHILDREN[args[2] ?? ''];
+    if (!run) return 99;
+    return run();
+  }
+  const names = args.length > 1 ? args.slice(1) : Object.keys(CHECKS);
+  let failures = 0;
+  for (const name of names) {
+    const check = CHECKS[name];
+    if (!check) {
+      eprint(`usertests: no check named ${name}`);
+      failures++;
+      continue;
+    }
+    try {
+      check();
+      stdout.write(`ok ${name}\n`);
+    } catch (error) {
+      failures++;
+      const why = error instanceof Error ? error.message : String(error);
+      stdout.write(`FAIL ${name}: ${why}\n`);
+    }
+    stdout.flush();
+  }
+  stdout.write(failures ? `${failures} check(s) failed\n` : 'ALL TESTS PASSED\n');
+  void environ;
+  return exit(Math.min(failures, 255));
+}
