@@ -12,7 +12,7 @@ import { FileDescription } from '../process.ts';
 import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
 import { WaitQueue } from '../wait_queue.ts';
 
-export const PIPE_CAPACITY = 128 * 1024;
+export const PIPE_CAPACITY = 1024 * 1024;
 export const PIPE_BUF = 4096;
 
 class Pipe {

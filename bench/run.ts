@@ -1,0 +1,30 @@
+/**
+ * `npm run bench`: each figure measured inside the booted OS, beside its floor measured on the
+ * host in the same run. Medians throughout; read the ratios (the machine is shared and noisy).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { atomicsRoundTripMicros, median, nodeStartMillis, sharedCopyMiBps, workerStartMillis } from './floors.ts';
+
+const REDOX = fileURLToPath(new URL('../bin/redox', import.meta.url));
+
+function runInOs(command: string): { stdout: string; ms: number } {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, [REDOX, 'run', '-c', command], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`redox run -c ${command} failed: ${result.stderr}`);
+  return { stdout: result.stdout, ms: performance.now() - start };
+}
+
+function row(name: string, value: number, unit: string, floorName: string, floor: number, higherIsBetter: boolean): void {
+  const ratio = higherIsBetter ? value / floor : floor / value;
+  console.log(`${name.padEnd(28)} ${value.toFixed(2).padStart(10)} ${unit.padEnd(6)} | ${floorName.padEnd(34)} ${floor.toFixed(2).padStart(10)} ${unit.padEnd(6)} | ${(ratio * 100).toFixed(1).padStart(6)}% of floor`);
+}
+
+const os = JSON.parse(runInOs('sysbench').stdout.trim().split('\n').pop()!) as { syscallMicros: number; pipeMiBps: number; spawnMillis: number };
+const bootMs = median(Array.from({ length: 7 }, () => runInOs('true').ms));
+
+console.log('figure                            value         | floor (host, same run)                  value         | ratio');
+row('syscall round trip (getpid)', os.syscallMicros, 'us', 'raw Atomics.wait/notify round trip', await atomicsRoundTripMicros(9, 5000), false);
+row('pipe throughput, 64 MiB', os.pipeMiBps, 'MiB/s', 'raw SharedArrayBuffer copy', sharedCopyMiBps(256), true);
+row('spawn + wait /bin/true', os.spawnMillis, 'ms', 'new Worker until it answers', await workerStartMillis(11), false);
+row('boot to exit (redox run -c true)', bootMs, 'ms', 'bare `node -e ""`', nodeStartMillis(7), false);
