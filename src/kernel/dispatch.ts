@@ -26,6 +26,7 @@ export function dispatch(kernel: Kernel, proc: Process): void {
   // A signal that landed between libc's check and this claim must still interrupt a blocking call.
   if (Atomics.load(slot.words, SLOT_SIGNALS) !== 0) controller.abort();
   proc.thread.inFlight = controller;
+  proc.thread.syscall = name;
   const ctx: SyscallContext = { kernel, proc, signal: controller.signal };
   const ret = SYSCALLS[name].ret;
   let outcome: unknown;
@@ -80,6 +81,7 @@ function parseJson(bytes: Uint8Array): unknown {
 
 function finish(kernel: Kernel, proc: Process, name: SyscallName | string, ret: RetKind, error: unknown, value: unknown): void {
   proc.thread.inFlight = null;
+  proc.thread.syscall = null;
   if (!proc.alive || ret === 'none') return;
   const slot = proc.thread.slot;
   let errno = 0;

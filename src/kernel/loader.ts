@@ -25,7 +25,9 @@ export async function loadProgram(kernel: Kernel, proc: Process, path: string, a
   const absolute = canonicalize(path, proc.cwd);
   const bytes = await kernel.readExecutable(proc, absolute);
   if (bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) {
-    return { format: 'wasm', program: bytes, argv };
+    // Recognised, but the WASI loader that runs it arrives with libc (issue 4): refuse it cleanly.
+    kernel.log.info(`${absolute}: WebAssembly programs are not supported yet`);
+    throw new SysError(Errno.ENOEXEC, `${absolute}: WebAssembly programs need the WASI loader`);
   }
   if (bytes[0] !== 0x23 || bytes[1] !== 0x21) throw new SysError(Errno.ENOEXEC, `${absolute} is not a program`);
   const newline = bytes.indexOf(0x0a);

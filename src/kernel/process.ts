@@ -85,6 +85,8 @@ export class Thread {
   readonly slot: SlotView;
   /** Aborts the syscall in flight (EINTR, or the process dying). */
   inFlight: AbortController | null = null;
+  /** The syscall being served, for /scheme/proc/PID/status (null when running user code). */
+  syscall: string | null = null;
   constructor(
     readonly slotBuffer: SharedArrayBuffer,
     public cpu: Cpu | null,

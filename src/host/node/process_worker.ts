@@ -28,7 +28,7 @@ const context = vm.createContext(
 );
 
 function run(start: CpuStart): void {
-  if (start.format === 'wasm') throw new Error('WebAssembly programs need the WASI loader, which arrives with libc (issue 4)');
+  if (start.format !== 'js') throw new Error(`program format ${start.format} has no runtime yet`);
   const code = new TextDecoder().decode(start.program);
   const info = { pid: start.pid, slot: start.slot, doorbell: start.doorbell, argv: start.argv, env: start.env, receiveMap };
   vm.runInContext(`globalThis.__redox = __boot; delete globalThis.__boot;`, Object.assign(context, { __boot: info }));

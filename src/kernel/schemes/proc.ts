@@ -3,6 +3,7 @@
  * (key: value lines, what `ps` reads), `cmdline` (argv, NUL-separated), `cwd`, `environ` and
  * `fds` (fd -> path lines).
  */
+import { SIG_HANDLE, SIG_IGN } from '../../syscall/signal.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Process } from '../process.ts';
 import type { Call } from '../scheme.ts';
@@ -47,6 +48,14 @@ export class ProcScheme extends GeneratedScheme {
   }
 }
 
+function mask(actions: Uint8Array, disposition: number): string {
+  let bits = 0;
+  actions.forEach((action, sig) => {
+    if (sig > 0 && action === disposition) bits |= 1 << sig;
+  });
+  return (bits >>> 0).toString(16).padStart(8, '0');
+}
+
 function status(p: Process): string {
   const state = p.state === 'running' ? 'R (running)' : p.state === 'stopped' ? 'T (stopped)' : 'Z (zombie)';
   return [
@@ -54,5 +63,7 @@ function status(p: Process): string {
     `Uid: ${p.uid} ${p.euid}`, `Gid: ${p.gid} ${p.egid}`, `MemLimitMiB: ${p.memoryMiB}`,
     `StartTime: ${p.startedAt}`, `Syscalls: ${p.syscallCount}`,
     `Namespace: ${p.namespace ? [...p.namespace].sort().join(',') : '*'}`,
+    `SigCaught: ${mask(p.sigActions, SIG_HANDLE)}`, `SigIgnored: ${mask(p.sigActions, SIG_IGN)}`,
+    `SigBlocked: ${p.sigBlocked.toString(16).padStart(8, '0')}`, `Syscall: ${p.thread.syscall ?? '-'}`,
   ].join('\n') + '\n';
 }

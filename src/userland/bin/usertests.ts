@@ -179,8 +179,7 @@ const CHECKS: Record<string, () => void> = {
     equal(waitpid(pid, WNOHANG).pid, 0, 'WNOHANG while running');
     equal(exitCode(pid), 0, 'blocking wait');
     const zombie = child('exit7');
-    sleepMs(150);
-    expect(readTextFile(`/scheme/proc/${zombie}/status`).includes('State: Z'), 'an exited, unwaited child is a zombie');
+    waitForStatus(zombie, 'zombie', (st) => st.includes('State: Z'));
     equal(exitCode(zombie), 7, 'zombie reaped with its status');
     fails(() => stat(`/scheme/proc/${zombie}`), 'ENOENT', 'reaped zombie is gone');
     fails(() => waitpid(-1), 'ECHILD', 'no children');
@@ -189,6 +188,9 @@ const CHECKS: Record<string, () => void> = {
     fails(() => spawn('/tmp/ut-notexec', ['x']), 'EACCES', 'spawn non-executable');
     chmod('/tmp/ut-notexec', 0o755);
     fails(() => spawn('/tmp/ut-notexec', ['x']), 'ENOEXEC', 'spawn non-program');
+    writeFile('/tmp/ut-wasm', new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), 0o755);
+    fails(() => spawn('/tmp/ut-wasm', ['x']), 'ENOEXEC', 'WebAssembly is recognised and refused until the WASI loader lands');
+    unlink('/tmp/ut-wasm');
     unlink('/tmp/ut-notexec');
     fails(() => syscall('spawn', { path: 3 }), 'EINVAL', 'malformed spawn request');
     writeFile('/tmp/ut-script', '#!/bin/sh\necho from-script "$1"\n', 0o755);
@@ -211,7 +213,7 @@ const CHECKS: Record<string, () => void> = {
 
   signals() {
     const pid = child('usr1');
-    sleepMs(100);
+    waitForStatus(pid, 'asleep with a SIGUSR1 handler', (st) => catches(SIGUSR1)(st) && st.includes('Syscall: nanosleep'));
     kill(pid, SIGUSR1);
     equal(exitCode(pid), 42, 'handler ran and the blocked sleep returned EINTR');
     const term = child('sleep200');
@@ -235,7 +237,7 @@ const CHECKS: Record<string, () => void> = {
 
   kill_loop() {
     const pid = child('spin');
-    sleepMs(100);
+    waitForStatus(pid, 'running', (st) => st.includes('State: R') && st.includes('Syscall: -'));
     kill(pid, SIGKILL);
     const { status } = waitpid(pid);
     expect(WIFSIGNALED(status) && WTERMSIG(status) === SIGKILL, 'endless loop killed by SIGKILL');
@@ -276,7 +278,7 @@ const CHECKS: Record<string, () => void> = {
     fails(() => futexWait(map, 0, 5), 'EAGAIN', 'wait on a changed word');
     fails(() => futexWait(map, 0, 0, 20), 'ETIMEDOUT', 'wait times out');
     const pid = child('futex-waiter');
-    for (let i = 0; i < 200 && Atomics.load(map.words, 1) === 0; i++) sleepMs(5);
+    for (let i = 0; i < 1000 && Atomics.load(map.words, 1) === 0; i++) sleepMs(5);
     Atomics.store(map.words, 0, 1);
     let woken = 0;
     for (let i = 0; i < 100 && woken === 0; i++) {
@@ -349,11 +351,23 @@ const CHECKS: Record<string, () => void> = {
     waitForScheme('fault');
     equal(readTextFile('/scheme/fault/hello'), 'hello\n', 'restarted daemon serves again');
     const pid = child('park');
-    sleepMs(100);
+    waitForStatus(pid, 'parked in a daemon read', (st) => catches(SIGUSR1)(st) && st.includes('Syscall: read'));
     kill(pid, SIGUSR1);
     equal(exitCode(pid), 4, 'a signal cancels a request parked in a daemon (EINTR)');
   },
 };
+
+/** Polls /scheme/proc/PID/status until `ready` holds for it (so checks do not race a child's start-up). */
+function waitForStatus(pid: number, what: string, ready: (status: string) => boolean): void {
+  for (let i = 0; i < 500; i++) {
+    if (ready(readTextFile(`/scheme/proc/${pid}/status`))) return;
+    sleepMs(10);
+  }
+  throw new CheckFailed(`pid ${pid} never reached: ${what}`);
+}
+
+const catches = (sig: number) => (status: string): boolean =>
+  (parseInt(/SigCaught: ([0-9a-f]+)/.exec(status)?.[1] ?? '0', 16) & (1 << sig)) !== 0;
 
 function waitForScheme(name: string): void {
   for (let i = 0; i < 300; i++) {
