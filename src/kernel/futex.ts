@@ -4,6 +4,7 @@
  * SharedArrayBuffer itself, so every process mapping one object shares the queues.
  */
 import { Errno, SysError } from '../syscall/errno.ts';
+import { startTimer, type Timer } from './wait_queue.ts';
 
 interface Waiter {
   wake(): void;
@@ -18,17 +19,17 @@ export class Futexes {
     if (signal.aborted) return Promise.reject(new SysError(Errno.EINTR));
     const queue = this.queue(buffer, offset);
     return new Promise<void>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: Timer | undefined;
       const cleanup = (): void => {
         queue.delete(waiter);
         signal.removeEventListener('abort', onAbort);
-        if (timer !== undefined) clearTimeout(timer);
+        timer?.cancel();
       };
       const waiter: Waiter = { wake: () => (cleanup(), resolve()) };
       const onAbort = (): void => (cleanup(), reject(new SysError(Errno.EINTR)));
       queue.add(waiter);
       signal.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs >= 0) timer = setTimeout(() => (cleanup(), reject(new SysError(Errno.ETIMEDOUT))), timeoutMs);
+      if (timeoutMs >= 0) timer = startTimer(timeoutMs, () => (cleanup(), reject(new SysError(Errno.ETIMEDOUT))));
     });
   }
 

@@ -8,7 +8,7 @@
  * reference held by a process is released exactly once (`release`).
  */
 import { Errno, SysError } from '../syscall/errno.ts';
-import { O_CREAT, O_RDONLY, S_IFMT, S_IFREG } from '../syscall/flags.ts';
+import { O_CREAT, O_DIRECTORY, O_RDONLY, O_STAT, S_IFMT, S_IFREG } from '../syscall/flags.ts';
 import {
   SIG_DFL, SIG_HANDLE, SIG_IGN, SIGCHLD, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, defaultAction, exitedStatus,
   signaledStatus, sigbit, stoppedStatus, WEXITSTATUS, WIFEXITED, WTERMSIG,
@@ -21,9 +21,10 @@ import { dispatch } from './dispatch.ts';
 import { loadProgram } from './loader.ts';
 import { KernelLog } from './log.ts';
 import { canonicalize, splitScheme } from './path.ts';
-import { FileDescription, Process } from './process.ts';
+import { FileDescription, OPEN_MAX, Process } from './process.ts';
 import type { Call, Scheme } from './scheme.ts';
 import { RootScheme } from './schemes/root.ts';
+import { ShmScheme } from './schemes/shm.ts';
 import type { BootConfig, Caller, CpuExit, Machine, Pid } from './types.ts';
 import { asPid } from './types.ts';
 import { WaitQueue } from './wait_queue.ts';
@@ -161,6 +162,11 @@ export class Kernel {
     }
   }
 
+  private async checkDirectory(proc: Process, path: string): Promise<void> {
+    const desc = await this.openAs(proc, path, O_RDONLY | O_DIRECTORY | O_STAT, NEVER);
+    this.release(desc);
+  }
+
   /** Drops one reference to a description, closing it on its scheme when it was the last. */
   release(desc: FileDescription): void {
     if (--desc.refs > 0) return;
@@ -184,15 +190,20 @@ export class Kernel {
   async spawn(parent: Process | null, req: SpawnRequest): Promise<Pid> {
     const creator = parent ?? this.kernelProcess();
     const cwd = req.cwd === undefined ? creator.cwd : canonicalize(req.cwd, creator.cwd);
+    if (req.uid !== undefined || req.gid !== undefined) {
+      if (creator.euid !== 0) throw new SysError(Errno.EPERM, 'only root may spawn as another user');
+    }
     const image = await loadProgram(this, creator, req.path, req.argv);
+    if (req.cwd !== undefined) await this.checkDirectory(creator, cwd);
+    if (parent && !parent.alive) throw new SysError(Errno.ESRCH, 'the parent died while its child was loading');
     const pid = this.allocPid();
     const memoryMiB = req.memoryMiB ?? this.config.defaultMemoryMiB;
     const child = new Process(pid, {
       ppid: asPid(parent?.pid ?? 0),
       pgid: req.pgid === 0 ? pid : (req.pgid ?? creator.pgid),
       sid: parent ? parent.sid : pid,
-      uid: creator.euid,
-      gid: creator.egid,
+      uid: req.uid ?? creator.euid,
+      gid: req.gid ?? creator.egid,
       cwd,
       env: req.env,
       argv: image.argv,
@@ -221,6 +232,10 @@ export class Kernel {
 
   private inheritFrom(parent: Process, child: Process, fdMap: [number, number][] | undefined): void {
     if (fdMap) {
+      for (const [childFd, parentFd] of fdMap) {
+        parent.fds.get(parentFd);
+        if (childFd < 0 || childFd >= OPEN_MAX) throw new SysError(Errno.EBADF, `child fd ${childFd}`);
+      }
       for (const [childFd, parentFd] of fdMap) {
         const desc = parent.fds.get(parentFd).description;
         desc.refs++;
@@ -264,6 +279,8 @@ export class Kernel {
     proc.thread.inFlight?.abort();
     proc.thread.cpu?.terminate();
     proc.thread.cpu = null;
+    const shm = this.schemes.get('shm');
+    if (shm instanceof ShmScheme) for (const buffer of proc.maps.values()) shm.unmap(buffer);
     proc.maps.clear();
     for (const desc of proc.fds.removeAll()) this.release(desc);
     this.log.info(`pid ${proc.pid} (${proc.name}) ended: ${describeStatus(status)}`);
@@ -318,17 +335,20 @@ export class Kernel {
     if (sig === SIGKILL) return this.terminate(proc, signaledStatus(SIGKILL));
     if (sig === SIGSTOP) return this.stop(proc, sig);
     if (sig === SIGCONT && proc.state === 'stopped') this.resume(proc);
-    const action = proc.sigActions[sig];
-    if (action === SIG_IGN) return;
-    if (action === SIG_DFL) {
-      const what = defaultAction(sig);
-      if (what === 'terminate') this.terminate(proc, signaledStatus(sig));
-      else if (what === 'stop') this.stop(proc, sig);
-      return;
-    }
+    if (proc.sigActions[sig] === SIG_IGN) return;
     const bit = sigbit(sig);
     if (proc.sigBlocked & bit) proc.sigPending = (proc.sigPending | bit) >>> 0;
-    else this.deliver(proc, bit);
+    else this.act(proc, sig);
+  }
+
+  /** Carries out an unblocked signal: its default action, or marking it for the handler. */
+  act(proc: Process, sig: number): void {
+    const action = proc.sigActions[sig];
+    if (action === SIG_HANDLE) return this.deliver(proc, sigbit(sig));
+    if (action !== SIG_DFL) return;
+    const what = defaultAction(sig);
+    if (what === 'terminate') this.terminate(proc, signaledStatus(sig));
+    else if (what === 'stop') this.stop(proc, sig);
   }
 
   /** Marks signals for libc to handle and interrupts a blocking call (which returns EINTR). */
@@ -356,8 +376,8 @@ export class Kernel {
 
   /** Processes matching kill()'s pid argument, as seen by `sender`. */
   signalTargets(sender: Process, pid: number): Process[] {
+    if (pid > 0) return [...this.processes.values()].filter((p) => p.pid === pid);
     const live = [...this.processes.values()].filter((p) => p.alive);
-    if (pid > 0) return live.filter((p) => p.pid === pid);
     if (pid === 0) return live.filter((p) => p.pgid === sender.pgid);
     if (pid === -1) return live.filter((p) => p.pid !== INIT_PID && p.pid !== sender.pid);
     return live.filter((p) => p.pgid === -pid);

@@ -5,27 +5,45 @@
  */
 import { Errno, SysError } from '../syscall/errno.ts';
 
+/** Node clamps delays above 2^31-1 ms to 1 ms; longer timers are chained. */
+const MAX_DELAY = 0x7fff_ffff;
+
+export interface Timer {
+  cancel(): void;
+}
+
+export function startTimer(ms: number, fire: () => void): Timer {
+  let handle: ReturnType<typeof setTimeout>;
+  const deadline = Date.now() + Math.max(0, ms);
+  const arm = (): void => {
+    const left = deadline - Date.now();
+    handle = setTimeout(left > MAX_DELAY ? arm : fire, Math.min(Math.max(0, left), MAX_DELAY));
+  };
+  arm();
+  return { cancel: () => clearTimeout(handle) };
+}
+
 export class WaitQueue {
   private waiters = new Set<() => void>();
 
   wait(signal: AbortSignal, timeoutMs?: number): Promise<void> {
     if (signal.aborted) return Promise.reject(new SysError(Errno.EINTR));
     return new Promise<void>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: Timer | undefined;
       const done = (): void => {
         this.waiters.delete(done);
         signal.removeEventListener('abort', onAbort);
-        if (timer !== undefined) clearTimeout(timer);
+        timer?.cancel();
         resolve();
       };
       const onAbort = (): void => {
         this.waiters.delete(done);
-        if (timer !== undefined) clearTimeout(timer);
+        timer?.cancel();
         reject(new SysError(Errno.EINTR));
       };
       this.waiters.add(done);
       signal.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs !== undefined && timeoutMs >= 0) timer = setTimeout(done, timeoutMs);
+      if (timeoutMs !== undefined && timeoutMs >= 0) timer = startTimer(timeoutMs, done);
     });
   }
 
@@ -51,12 +69,12 @@ export class WaitQueue {
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(new SysError(Errno.EINTR));
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = startTimer(ms, () => {
       signal.removeEventListener('abort', onAbort);
       resolve();
-    }, Math.max(0, ms));
+    });
     const onAbort = (): void => {
-      clearTimeout(timer);
+      timer.cancel();
       reject(new SysError(Errno.EINTR));
     };
     signal.addEventListener('abort', onAbort, { once: true });

@@ -43,7 +43,9 @@ export function write(fd: number, data: Uint8Array | string): number {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
   let done = 0;
   while (done < bytes.length) {
-    done += syscall('write', fd, bytes.subarray(done, done + DATA_CAPACITY));
+    const n = syscall('write', fd, bytes.subarray(done, done + DATA_CAPACITY));
+    if (n <= 0) throw new SysError(Errno.EIO, `write to fd ${fd} made no progress`);
+    done += n;
   }
   return done;
 }

@@ -37,6 +37,8 @@ export function spawn(path: string, argv: string[], options: Partial<Omit<SpawnR
   if (options.fds !== undefined) request.fds = options.fds;
   if (options.pgid !== undefined) request.pgid = options.pgid;
   if (options.memoryMiB !== undefined) request.memoryMiB = options.memoryMiB;
+  if (options.uid !== undefined) request.uid = options.uid;
+  if (options.gid !== undefined) request.gid = options.gid;
   return syscall('spawn', request);
 }
 

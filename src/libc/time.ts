@@ -16,5 +16,5 @@ export const monotonicMs = (): number => nowMs(CLOCK_MONOTONIC);
 
 export function sleepMs(ms: number): void {
   const sec = Math.floor(ms / 1000);
-  syscall('nanosleep', sec, Math.round((ms - sec * 1000) * 1e6));
+  syscall('nanosleep', sec, Math.min(999_999_999, Math.round((ms - sec * 1000) * 1e6)));
 }

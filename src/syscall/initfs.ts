@@ -75,8 +75,13 @@ export function parseInitfs(image: Uint8Array): Initfs {
     throw new Error('initfs index is not valid JSON');
   }
   const data = image.subarray(16 + indexLength);
+  if (!parsed || !Array.isArray(parsed.entries)) throw new Error('initfs index has no entry list');
   const entries = new Map<string, InitfsEntry>();
   for (const entry of parsed.entries) {
+    const count = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
+    if (typeof entry?.path !== 'string' || !['file', 'dir', 'symlink'].includes(entry.kind) || !count(entry.offset) || !count(entry.size) || !count(entry.mode)) {
+      throw new Error(`initfs index entry ${JSON.stringify(entry).slice(0, 80)} is malformed`);
+    }
     if (entry.offset + entry.size > data.length) throw new Error(`initfs entry ${entry.path} runs past the end of the image`);
     entries.set(entry.path, entry);
   }

@@ -29,8 +29,8 @@ const STAT_FIELDS: readonly (keyof Stat)[] = [
 export const STAT_BYTES = STAT_FIELDS.length * 8;
 
 export function encodeStat(stat: Stat): Uint8Array {
-  const out = new Float64Array(STAT_FIELDS.length);
-  STAT_FIELDS.forEach((field, i) => (out[i] = stat[field]));
+  const out = new DataView(new ArrayBuffer(STAT_BYTES));
+  STAT_FIELDS.forEach((field, i) => out.setFloat64(i * 8, stat[field], true));
   return new Uint8Array(out.buffer);
 }
 

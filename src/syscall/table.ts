@@ -119,4 +119,7 @@ export interface SpawnRequest {
   pgid?: number;
   /** Memory limit in MiB for the child's heap. */
   memoryMiB?: number;
+  /** Run the child as this user and group (root only). */
+  uid?: number;
+  gid?: number;
 }

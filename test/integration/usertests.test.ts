@@ -4,7 +4,7 @@ import { runInOs } from '../helpers.ts';
 
 const CHECKS = [
   'files', 'dup', 'pipes', 'paths', 'spawn_wait', 'orphans', 'signals', 'kill_loop', 'memory_hog', 'credentials',
-  'namespaces', 'time', 'futex', 'events', 'kernel_schemes', 'daemon_crash',
+  'namespaces', 'time', 'futex', 'events', 'kernel_schemes', 'confinement', 'daemon_crash',
 ];
 
 test('usertests: every syscall and its errors, inside the booted OS', () => {

@@ -67,12 +67,18 @@ export function bootNode(options: BootOptions): Promise<number> {
       if (interactive) input.setRawMode(false);
       input.pause();
       void worker.terminate();
-      output.write('', () => resolve(status));
+      if (output.writableEnded || output.destroyed) resolve(status);
+      else output.write('', () => resolve(status));
     };
+    // The terminal or pipe we print to went away: the console has no reader, so power off (as SIGPIPE would).
+    output.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') errors.write(`redox: console output failed: ${error.message}\n`);
+      finish(error.code === 'EPIPE' ? 141 : 74);
+    });
     worker.on('message', (message: KernelToHost) => {
       switch (message.type) {
         case 'console':
-          output.write(message.bytes);
+          if (!finished) output.write(message.bytes);
           break;
         case 'log':
           errors.write(`kernel: ${message.line}\n`);

@@ -1,8 +1,14 @@
 /**
  * The CPU: code that runs in every process Worker (bundled to /boot/procrt.js on the boot image).
  * It prepares a confined context while idle in the warm pool, then on `start` evaluates the
- * program there: the program sees only the language built-ins, text codecs and `__redox` (its
- * pid, syscall slot and argv); no `process`, `require` or host I/O. All it can do is syscalls.
+ * program there. The program sees only the language built-ins, text codecs and `__redox` (its
+ * pid, syscall slot, argv, env); no `process`, `require`, `import()` or host I/O. All it can do
+ * is syscalls.
+ *
+ * Confinement rule: no object from this (the host) realm is ever reachable from the context,
+ * since any such object leads to the host's Function constructor through `.constructor`. The
+ * bridge below is compiled inside the context; it holds the host functions only in a closure,
+ * copies or re-prototypes what they return, and rethrows host errors as context errors.
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import vm from 'node:vm';
@@ -22,16 +28,55 @@ function receiveMap(id: number): SharedArrayBuffer {
   }
 }
 
-const context = vm.createContext(
-  { TextEncoder, TextDecoder, URL, URLSearchParams, atob, btoa, structuredClone, queueMicrotask },
-  { name: 'redox-process', codeGeneration: { strings: true, wasm: true } },
-);
+const encoder = new TextEncoder();
+const decoders = new Map<number, InstanceType<typeof TextDecoder>>();
+let nextDecoder = 1;
+
+/** Host services for the bridge: primitives in, primitives or buffers (re-homed by the bridge) out. */
+const host = {
+  encode: (text: string): Uint8Array => encoder.encode(text),
+  newDecoder(label: string, fatal: boolean, ignoreBOM: boolean): number {
+    decoders.set(nextDecoder, new TextDecoder(label, { fatal, ignoreBOM }));
+    return nextDecoder++;
+  },
+  decode: (id: number, bytes: Uint8Array | undefined, stream: boolean): string => decoders.get(id)!.decode(bytes, { stream }),
+  receiveMap,
+};
+
+const BRIDGE = `'use strict';
+(function (host, pid, slot, doorbell, argvJson, envJson) {
+  const guard = (f) => { try { return f(); } catch (e) { throw new Error(String(e && e.message || e)); } };
+  const home = (sab) => Object.setPrototypeOf(sab, SharedArrayBuffer.prototype);
+  class TextEncoder {
+    get encoding() { return 'utf-8'; }
+    encode(text = '') { return new Uint8Array(guard(() => host.encode(String(text)))); }
+    encodeInto(text, into) { const bytes = this.encode(text); const n = Math.min(bytes.length, into.length); into.set(bytes.subarray(0, n)); return { read: String(text).length, written: n }; }
+  }
+  const decoderIds = new WeakMap();
+  class TextDecoder {
+    constructor(label = 'utf-8', options = {}) { decoderIds.set(this, guard(() => host.newDecoder(String(label), !!options.fatal, !!options.ignoreBOM))); }
+    get encoding() { return 'utf-8'; }
+    decode(bytes, options = {}) {
+      const view = bytes === undefined ? undefined : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
+      return guard(() => host.decode(decoderIds.get(this), view, !!options.stream));
+    }
+  }
+  globalThis.TextEncoder = TextEncoder;
+  globalThis.TextDecoder = TextDecoder;
+  globalThis.__redox = Object.freeze({
+    pid, slot: home(slot), doorbell: home(doorbell),
+    argv: JSON.parse(argvJson), env: JSON.parse(envJson),
+    receiveMap: (id) => home(guard(() => host.receiveMap(Number(id)))),
+  });
+})`;
+
+const context = vm.createContext({}, { name: 'redox-process', codeGeneration: { strings: true, wasm: true } });
+const installBridge = vm.runInContext(BRIDGE, context) as (...args: unknown[]) => void;
 
 function run(start: CpuStart): void {
   if (start.format !== 'js') throw new Error(`program format ${start.format} has no runtime yet`);
   const code = new TextDecoder().decode(start.program);
-  const info = { pid: start.pid, slot: start.slot, doorbell: start.doorbell, argv: start.argv, env: start.env, receiveMap };
-  vm.runInContext(`globalThis.__redox = __boot; delete globalThis.__boot;`, Object.assign(context, { __boot: info }));
+  installBridge(host, start.pid, start.slot, start.doorbell, JSON.stringify(start.argv), JSON.stringify(start.env));
   vm.runInContext(code, context, { filename: start.argv[0] ?? 'program' });
 }
 

@@ -16,7 +16,7 @@ import { WaitQueue } from '../wait_queue.ts';
 
 const CTRL_C = 0x03, CTRL_D = 0x04, CTRL_U = 0x15, CTRL_BACKSLASH = 0x1c, BACKSPACE = 0x7f, CTRL_H = 0x08;
 
-type Handle = { kind: 'console' } | { kind: 'pgrp'; written: string };
+type Handle = { kind: 'console' } | { kind: 'pgrp'; written: string; offset: number };
 
 export class DebugScheme extends SchemeBase {
   readonly name = 'debug';
@@ -41,7 +41,7 @@ export class DebugScheme extends SchemeBase {
 
   open(path: string): number {
     if (path === '') return this.handles.add({ kind: 'console' });
-    if (path === 'pgrp') return this.handles.add({ kind: 'pgrp', written: '' });
+    if (path === 'pgrp') return this.handles.add({ kind: 'pgrp', written: '', offset: 0 });
     throw new SysError(Errno.ENOENT, `/scheme/debug/${path}`);
   }
 
@@ -52,7 +52,11 @@ export class DebugScheme extends SchemeBase {
 
   async read(id: number, count: number, call: Call): Promise<Uint8Array> {
     const h = this.handles.get(id);
-    if (h.kind === 'pgrp') return new TextEncoder().encode(`${this.foregroundPgid}\n`);
+    if (h.kind === 'pgrp') {
+      const text = new TextEncoder().encode(`${this.foregroundPgid}\n`).slice(h.offset, h.offset + count);
+      h.offset += text.length;
+      return text;
+    }
     for (;;) {
       if (this.ready.length > 0) return this.take(count);
       if (this.eofs > 0) {

@@ -73,11 +73,11 @@ export abstract class GeneratedScheme extends SchemeBase {
     return makeStat({ mode: S_IFREG | mode, nlink: 1, size: h.content.length });
   }
 
-  getdents(id: number, maxBytes: number): Uint8Array {
+  getdents(id: number, maxBytes: number, call: Call): Uint8Array {
     const h = this.open_.get(id);
     if (h.node.kind !== 'dir') throw new SysError(Errno.ENOTDIR);
     const entries = h.listing.slice(h.offset).map((name) => {
-      const child = this.lookup(h.path ? `${h.path}/${name}` : name, { caller: { pid: 0, uid: 0, gid: 0 }, signal: new AbortController().signal, flags: 0 });
+      const child = this.lookup(h.path ? `${h.path}/${name}` : name, call);
       return { name, type: child?.kind === 'dir' ? DT_DIR : DT_REG };
     });
     const { bytes, count } = encodeDirents(entries, maxBytes);

@@ -14,7 +14,8 @@ const MAX_SHM_BYTES = 256 * 1024 * 1024;
 interface ShmObject {
   name: string;
   buffer: SharedArrayBuffer | null;
-  mapped: boolean;
+  /** Processes that map it; the kernel calls unmap when one dies. */
+  mappings: number;
   handles: number;
   uid: number;
   mode: number;
@@ -29,6 +30,7 @@ export class ShmScheme extends SchemeBase {
   readonly name = 'shm';
   private readonly objects = new Map<string, ShmObject>();
   private readonly handles = new HandleTable<ShmHandle>();
+  private readonly byBuffer = new WeakMap<SharedArrayBuffer, ShmObject>();
 
   open(path: string, flags: number, call: Call): number {
     if (path === '' || path.includes('/')) throw new SysError(Errno.EINVAL, 'shm objects are /scheme/shm/NAME');
@@ -36,7 +38,7 @@ export class ShmScheme extends SchemeBase {
     if (object && flags & O_CREAT && flags & O_EXCL) throw new SysError(Errno.EEXIST, path);
     if (!object) {
       if (!(flags & O_CREAT)) throw new SysError(Errno.ENOENT, path);
-      object = { name: path, buffer: null, mapped: false, handles: 0, uid: call.caller.uid, mode: flags & 0o777 || 0o600 };
+      object = { name: path, buffer: null, mappings: 0, handles: 0, uid: call.caller.uid, mode: flags & 0o777 || 0o600 };
       this.objects.set(path, object);
     }
     object.handles++;
@@ -46,13 +48,15 @@ export class ShmScheme extends SchemeBase {
   close(id: number): void {
     const handle = this.handles.remove(id);
     if (!handle) return;
-    if (--handle.object.handles === 0 && !handle.object.mapped) this.objects.delete(handle.object.name);
+    handle.object.handles--;
+    this.collect(handle.object);
   }
 
   ftruncate(id: number, length: number): void {
     const { object } = this.handles.get(id);
     if (length > MAX_SHM_BYTES) throw new SysError(Errno.EFBIG);
-    if (object.mapped && length !== object.buffer?.byteLength) throw new SysError(Errno.EBUSY, 'a mapped object cannot change size');
+    if (length === object.buffer?.byteLength) return;
+    if (object.mappings > 0) throw new SysError(Errno.EBUSY, 'a mapped object cannot change size');
     const next = new SharedArrayBuffer(length);
     if (object.buffer) new Uint8Array(next).set(new Uint8Array(object.buffer).subarray(0, length));
     object.buffer = next;
@@ -61,8 +65,21 @@ export class ShmScheme extends SchemeBase {
   bufferOf(id: number): SharedArrayBuffer {
     const { object } = this.handles.get(id);
     if (!object.buffer || object.buffer.byteLength === 0) throw new SysError(Errno.EINVAL, 'set the size with ftruncate before mapping');
-    object.mapped = true;
+    object.mappings++;
+    this.byBuffer.set(object.buffer, object);
     return object.buffer;
+  }
+
+  /** A process that mapped `buffer` is gone. */
+  unmap(buffer: SharedArrayBuffer): void {
+    const object = this.byBuffer.get(buffer);
+    if (!object) return;
+    object.mappings--;
+    this.collect(object);
+  }
+
+  private collect(object: ShmObject): void {
+    if (object.handles === 0 && object.mappings === 0 && this.objects.get(object.name) === object) this.objects.delete(object.name);
   }
 
   read(id: number, count: number): Uint8Array {

@@ -2,12 +2,14 @@
  * The trivial device schemes: `null` (reads end, writes vanish), `zero` (reads zeros) and `rand`
  * (reads cryptographically random bytes from the host's generator).
  */
+import { Errno, SysError } from '../../syscall/errno.ts';
 import { S_IFCHR } from '../../syscall/flags.ts';
 import { makeStat, type Stat } from '../../syscall/stat.ts';
 import { SchemeBase } from '../scheme.ts';
 
 abstract class DeviceScheme extends SchemeBase {
-  open(): number {
+  open(path: string): number {
+    if (path !== '') throw new SysError(Errno.ENOENT, `/scheme/${this.name}/${path}`);
     return 1;
   }
   write(_id: number, data: Uint8Array): number {

@@ -11,13 +11,14 @@ import { makeStat, type Stat } from '../../syscall/stat.ts';
 import type { Kernel } from '../kernel.ts';
 import { HandleTable, SchemeBase } from '../scheme.ts';
 import { clockNow } from '../syscalls/time.ts';
+import { startTimer, type Timer } from '../wait_queue.ts';
 
 export const TIMESPEC_BYTES = 16;
 
-interface Timer {
+interface ClockHandle {
   clock: number;
   deadlineMs: number | null;
-  timer: ReturnType<typeof setTimeout> | null;
+  timer: Timer | null;
 }
 
 const CLOCKS: Record<string, number> = { '': CLOCK_REALTIME, '0': CLOCK_REALTIME, realtime: CLOCK_REALTIME, '1': CLOCK_MONOTONIC, monotonic: CLOCK_MONOTONIC };
@@ -29,7 +30,7 @@ function nowMs(clock: number): number {
 
 export class TimeScheme extends SchemeBase {
   readonly name = 'time';
-  private readonly timers = new HandleTable<Timer>();
+  private readonly timers = new HandleTable<ClockHandle>();
 
   constructor(private readonly kernel: Kernel) {
     super();
@@ -43,14 +44,17 @@ export class TimeScheme extends SchemeBase {
 
   close(id: number): void {
     const t = this.timers.remove(id);
-    if (t?.timer) clearTimeout(t.timer);
+    t?.timer?.cancel();
   }
 
   read(id: number, count: number): Uint8Array {
     const t = this.timers.get(id);
     if (count < TIMESPEC_BYTES) throw new SysError(Errno.EINVAL, 'read a 16-byte timespec');
     const [sec, nsec] = clockNow(t.clock);
-    return new Uint8Array(new Float64Array([sec, nsec]).buffer);
+    const out = new DataView(new ArrayBuffer(TIMESPEC_BYTES));
+    out.setFloat64(0, sec, true);
+    out.setFloat64(8, nsec, true);
+    return new Uint8Array(out.buffer);
   }
 
   write(id: number, data: Uint8Array): number {
@@ -58,16 +62,16 @@ export class TimeScheme extends SchemeBase {
     if (data.length !== TIMESPEC_BYTES) throw new SysError(Errno.EINVAL, 'write a 16-byte timespec');
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const deadline = view.getFloat64(0, true) * 1000 + view.getFloat64(8, true) / 1e6;
-    if (t.timer) clearTimeout(t.timer);
+    t.timer?.cancel();
     t.deadlineMs = deadline;
-    t.timer = setTimeout(() => this.kernel.readiness.wakeAll(), Math.max(0, deadline - nowMs(t.clock)) + 1);
+    t.timer = startTimer(Math.max(0, deadline - nowMs(t.clock)) + 1, () => this.kernel.readiness.wakeAll());
     return data.length;
   }
 
   poll(id: number, interest: number): number {
     const t = this.timers.get(id);
     const due = t.deadlineMs !== null && nowMs(t.clock) >= t.deadlineMs;
-    return (due ? EVENT_READ : 0) | (EVENT_WRITE & interest);
+    return ((due ? EVENT_READ : 0) | EVENT_WRITE) & interest;
   }
 
   fstat(): Stat {

@@ -120,7 +120,8 @@ export class UserScheme extends SchemeBase {
     fields: { id?: number; a0?: number; a1?: number; a2?: number; part1?: Uint8Array; part2?: Uint8Array },
   ): Promise<Reply> {
     if (this.dead) throw new SysError(Errno.EIO, `scheme ${this.name} is gone`);
-    const tag = this.nextTag++ >>> 0 || this.nextTag++;
+    const tag = this.nextTag;
+    this.nextTag = this.nextTag >= 0x7fff_ffff ? 1 : this.nextTag + 1;
     const packet = encodeRequest({
       opcode, tag, pid: call.caller.pid, uid: call.caller.uid, gid: call.caller.gid,
       id: fields.id ?? 0, a0: fields.a0 ?? 0, a1: fields.a1 ?? 0, a2: fields.a2 ?? 0,

@@ -29,6 +29,10 @@ function clampCount(count: number): number {
 }
 
 function install(ctx: SyscallContext, desc: FileDescription, cloexec: boolean): number {
+  if (!ctx.proc.alive) {
+    ctx.kernel.release(desc);
+    throw new SysError(Errno.ESRCH, 'the process died during the call');
+  }
   try {
     return ctx.proc.fds.install(desc, cloexec);
   } catch (error) {

@@ -29,6 +29,9 @@ function validSpawnRequest(value: unknown): SpawnRequest {
   if (req.memoryMiB !== undefined && !(Number.isInteger(req.memoryMiB) && req.memoryMiB >= 8 && req.memoryMiB <= 4096)) {
     throw new SysError(Errno.EINVAL, 'spawn memoryMiB must be an integer from 8 to 4096');
   }
+  for (const key of ['uid', 'gid'] as const) {
+    if (req[key] !== undefined && !(Number.isInteger(req[key]) && req[key]! >= 0)) throw new SysError(Errno.EINVAL, `spawn ${key}`);
+  }
   return req as SpawnRequest;
 }
 

@@ -14,7 +14,7 @@ const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
 export const signalHandlers: Handlers<'sigaction' | 'sigprocmask' | 'sigpending'> = {
   sigaction(ctx, sig, disposition) {
     if (!Number.isInteger(sig) || sig <= 0 || sig >= NSIG) throw new SysError(Errno.EINVAL, `signal ${sig}`);
-    if (disposition < 0 || disposition > SIG_HANDLE) throw new SysError(Errno.EINVAL, `disposition ${disposition}`);
+    if (!Number.isInteger(disposition) || disposition < 0 || disposition > SIG_HANDLE) throw new SysError(Errno.EINVAL, `disposition ${disposition}`);
     if (sig === SIGKILL || sig === SIGSTOP) throw new SysError(Errno.EINVAL, 'SIGKILL and SIGSTOP cannot be caught or ignored');
     const old = ctx.proc.sigActions[sig]!;
     ctx.proc.sigActions[sig] = disposition;
@@ -30,9 +30,9 @@ export const signalHandlers: Handlers<'sigaction' | 'sigprocmask' | 'sigpending'
     else if (how === SIG_SETMASK) ctx.proc.sigBlocked = bits >>> 0;
     else throw new SysError(Errno.EINVAL, `sigprocmask how ${how}`);
     const deliverable = (ctx.proc.sigPending & ~ctx.proc.sigBlocked) >>> 0;
-    if (deliverable) {
-      ctx.proc.sigPending = (ctx.proc.sigPending & ~deliverable) >>> 0;
-      Atomics.or(ctx.proc.thread.slot.words, SLOT_SIGNALS, deliverable | 0);
+    ctx.proc.sigPending = (ctx.proc.sigPending & ~deliverable) >>> 0;
+    for (let sig = 1; sig < NSIG && ctx.proc.alive; sig++) {
+      if (deliverable & sigbit(sig)) ctx.kernel.act(ctx.proc, sig);
     }
     return old;
   },

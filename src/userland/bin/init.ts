@@ -1,7 +1,8 @@
 /**
  * init, pid 1: opens the console, starts the services in /etc/init.d in dependency order
  * (waiting for each to register its scheme), then runs the shell on the console. It restarts a
- * service that dies (backoff doubling from 100 ms to 5 s, giving up after 5 crashes in a minute),
+ * service that ends when its policy says so (backoff doubling from 100 ms to 5 s, reset after
+ * 10 s of stable running; after 5 ends within a minute it gives up on that service),
  * reaps orphans, and powers off when the console shell ends, with the shell's status.
  * `init -c CMD` runs `sh -c CMD` instead of an interactive shell.
  */
@@ -13,11 +14,13 @@ import { parseService, startOrder, type Service } from '../lib/services.ts';
 
 const SERVICE_DIR = '/scheme/initfs/etc/init.d';
 const MAX_CRASHES = 5;
+const STABLE_MS = 10_000;
 const CRASH_WINDOW_MS = 60_000;
 
 interface Running {
   service: Service;
   pid: number | null;
+  startedAt: number;
   crashes: number[];
   restartAt: number | null;
   delayMs: number;
@@ -51,7 +54,10 @@ function loadServices(): Service[] {
 function launch(entry: Running): void {
   const { service } = entry;
   try {
-    entry.pid = spawn(service.command, [service.command, ...service.args], { env: { ...environ }, pgid: 0 });
+    entry.startedAt = monotonicMs();
+    entry.pid = spawn(service.command, [service.command, ...service.args], {
+      env: { ...environ }, pgid: 0, ...(service.uid !== 0 ? { uid: service.uid, gid: service.uid } : {}),
+    });
   } catch (error) {
     log(`cannot start ${service.name}: ${(error as Error).message}`);
     entry.pid = null;
@@ -72,7 +78,8 @@ function waitForScheme(name: string, timeoutMs: number): void {
 function scheduleRestart(entry: Running): void {
   const now = monotonicMs();
   entry.crashes = [...entry.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
-  if (entry.crashes.length > MAX_CRASHES) {
+  if (now - entry.startedAt > STABLE_MS) entry.delayMs = 100;
+  if (entry.crashes.length >= MAX_CRASHES) {
     log(`${entry.service.name} crashed ${entry.crashes.length} times in a minute; not restarting it`);
     entry.restartAt = null;
     return;
@@ -137,7 +144,7 @@ export function main(args: string[]): number {
   openConsole();
   signal(SIGCHLD, () => undefined);
   setpgid(0, 0);
-  const running: Running[] = loadServices().map((service) => ({ service, pid: null, crashes: [], restartAt: null, delayMs: 100 }));
+  const running: Running[] = loadServices().map((service) => ({ service, pid: null, startedAt: 0, crashes: [], restartAt: null, delayMs: 100 }));
   for (const entry of running) launch(entry);
   const status = supervise(running, startShell(args.slice(1)));
   writeFile('/scheme/sys/power', `poweroff ${status}`);

@@ -153,7 +153,8 @@ class Shell {
     } catch (error) {
       if (!(error instanceof SysError)) throw error;
       eprint(`${this.name}: ${words[0] ?? ''}: ${error.message}`);
-      return error.errno === Errno.ENOENT || error.errno === Errno.EACCES || error.errno === Errno.ENOEXEC ? -126 : -1;
+      if (error.errno === Errno.ENOENT) return -127;
+      return error.errno === Errno.EACCES || error.errno === Errno.ENOEXEC ? -126 : -1;
     } finally {
       for (const fd of opened) close(fd);
     }

@@ -109,6 +109,11 @@ const CHECKS: Record<string, () => void> = {
     close(copy);
     close(40);
     fails(() => dup(12345), 'EBADF', 'dup bad fd');
+    const [r, w] = pipe();
+    fails(() => spawn('/bin/true', ['true'], { fds: [[1, w], [2, 999]] }), 'EBADF', 'spawn with a bad fd map');
+    close(w);
+    equal(read(r, 10).length, 0, 'a refused spawn holds no reference to the pipe');
+    close(r);
     const cloexec = open('/tmp/ut-dup', O_RDONLY | O_CLOEXEC);
     equal(fcntl(cloexec, F_GETFD), FD_CLOEXEC, 'O_CLOEXEC sets FD_CLOEXEC');
     close(cloexec);
@@ -230,6 +235,15 @@ const CHECKS: Record<string, () => void> = {
     getpid();
     equal(ran, 1, 'unblocked signal runs at the next kernel entry');
     signal(SIGUSR1, 'default');
+    equal(exitCode(child('block-term')), 5, 'a blocked signal with the default action stays pending');
+    const unblocked = waitpid(child('unblock-term')).status;
+    expect(WIFSIGNALED(unblocked) && WTERMSIG(unblocked) === SIGTERM, 'its default action runs once unblocked');
+    const sleeper = child('sleep-huge');
+    waitForStatus(sleeper, 'in a very long nanosleep', (st) => st.includes('Syscall: nanosleep'));
+    sleepMs(50);
+    expect(readTextFile(`/scheme/proc/${sleeper}/status`).includes('Syscall: nanosleep'), 'a sleep longer than 2^31 ms does not end at once');
+    kill(sleeper, SIGKILL);
+    waitpid(sleeper);
     fails(() => kill(getpid(), 99), 'EINVAL', 'bad signal number');
     fails(() => kill(999999, SIGTERM), 'ESRCH', 'no such process');
     fails(() => syscall('sigaction', SIGKILL, 1), 'EINVAL', 'SIGKILL cannot be ignored');
@@ -275,6 +289,8 @@ const CHECKS: Record<string, () => void> = {
     const fd = open('/scheme/shm/ut-futex', O_RDWR | O_CREAT);
     ftruncate(fd, 4096);
     const map = fmap(fd);
+    ftruncate(fd, 4096);
+    fails(() => ftruncate(fd, 8192), 'EBUSY', 'resizing a mapped object');
     fails(() => futexWait(map, 0, 5), 'EAGAIN', 'wait on a changed word');
     fails(() => futexWait(map, 0, 0, 20), 'ETIMEDOUT', 'wait times out');
     const pid = child('futex-waiter');
@@ -333,6 +349,9 @@ const CHECKS: Record<string, () => void> = {
     expect(read(rand, 32).some((b) => b !== 0), 'rand reads random bytes');
     close(rand);
     expect(readTextFile('/scheme/sys/uname').startsWith('redox-ts\n'), 'sys/uname');
+    expect(/^\d+\n$/.test(readTextFile('/scheme/debug/pgrp')), 'debug/pgrp reads a number and ends');
+    equal(readdir('/scheme/proc').find((e) => e.name === 'self')?.type, 4, 'proc/self listed as a directory');
+    fails(() => open('/scheme/null/extra', O_RDONLY), 'ENOENT', 'device schemes have no sub-paths');
     expect(readTextFile('/scheme/proc/self/status').includes(`Pid: ${getpid()}\n`), 'proc/self/status');
     expect(readTextFile('/scheme/sys/scheme').includes('pipe\n'), 'sys/scheme lists schemes');
     expect(readdir('/scheme').some((e) => e.name === 'file'), '/scheme lists the file daemon');
@@ -342,6 +361,26 @@ const CHECKS: Record<string, () => void> = {
     fails(() => open('/scheme/sys/uname', O_WRONLY), 'EACCES', 'sys/uname is read-only');
     const registered = child('register-as-user');
     equal(exitCode(registered), 0, 'only root may register a scheme');
+  },
+
+  confinement() {
+    const global = globalThis as Record<string, unknown>;
+    for (const name of ['process', 'require', 'module', 'Buffer', 'fetch', 'setTimeout']) equal(typeof global[name], 'undefined', `global ${name}`);
+    const boot = global.__redox as { receiveMap: object; slot: object };
+    let bridgeError: object = {};
+    try {
+      (boot.receiveMap as (id: number) => unknown)(12345);
+    } catch (error) {
+      bridgeError = error as object;
+    }
+    const reachable: [string, object][] = [
+      ['receiveMap', boot.receiveMap], ['slot', boot.slot], ['TextEncoder output', new TextEncoder().encode('x')],
+      ['TextDecoder', new TextDecoder()], ['a host error', bridgeError], ['stdout', stdout],
+    ];
+    for (const [what, value] of reachable) {
+      const makeFunction = (value.constructor as unknown as { constructor: (code: string) => () => unknown }).constructor;
+      equal(makeFunction('return typeof process')(), 'undefined', `host realm reachable through ${what}`);
+    }
   },
 
   daemon_crash() {
@@ -408,6 +447,18 @@ const CHILDREN: Record<string, () => number> = {
     return 0;
   },
   'sleep-long': () => (sleepMs(10_000), 0),
+  'sleep-huge': () => (syscall('nanosleep', 3e6, 0), 0),
+  'block-term': () => {
+    sigprocmask(SIG_BLOCK, 1 << SIGTERM);
+    kill(getpid(), SIGTERM);
+    return sigpending() & (1 << SIGTERM) ? 5 : 1;
+  },
+  'unblock-term': () => {
+    sigprocmask(SIG_BLOCK, 1 << SIGTERM);
+    kill(getpid(), SIGTERM);
+    sigprocmask(SIG_UNBLOCK, 1 << SIGTERM);
+    return 1;
+  },
   'drop-privileges': () => {
     setgid(100);
     setuid(1000);
