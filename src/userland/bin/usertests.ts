@@ -447,6 +447,9 @@ const CHILDREN: Record<string, () => number> = {
     return 0;
   },
   'sleep-long': () => (sleepMs(10_000), 0),
+  flood: () => {
+    for (;;) write(1, 'y\n');
+  },
   'sleep-huge': () => (syscall('nanosleep', 3e6, 0), 0),
   'block-term': () => {
     sigprocmask(SIG_BLOCK, 1 << SIGTERM);
