@@ -21,6 +21,12 @@ export function redox(args: string[], options: { input?: string; timeoutMs?: num
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Boots, runs one shell command inside the OS, and powers off. */
-export const runInOs = (command: string, options: { input?: string; timeoutMs?: number } = {}): RunResult =>
-  redox(['run', '-c', command], options);
+export const DEFAULT_DISK = fileURLToPath(new URL('../build/base/harddrive.img', import.meta.url));
+export const INITFS_IMAGE = fileURLToPath(new URL('../dist/initfs.img', import.meta.url));
+
+/**
+ * Boots the default disk (its writes kept in memory, so tests never change it and may run side
+ * by side), runs one shell command inside the OS, and powers off.
+ */
+export const runInOs = (command: string, options: { input?: string; timeoutMs?: number; image?: string } = {}): RunResult =>
+  redox(['run', ...(options.image ? [options.image] : [DEFAULT_DISK, '--ephemeral']), '-c', command], options);

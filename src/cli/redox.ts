@@ -9,13 +9,16 @@ import { BootError, bootNode } from '../host/node/boot.ts';
 const USAGE = `usage: redox <command> [options]
 
 commands:
-  run [IMAGE] [-c COMMAND] [--trace] [--memory MIB]
-        boot IMAGE (default: the image built by npm install) on this terminal;
-        with -c, run one shell command, print its output and exit with its status
+  run [IMAGE] [-c COMMAND] [--ephemeral] [--trace] [--memory MIB]
+        boot IMAGE (default: build/base/harddrive.img, made by npm install) on this
+        terminal; with -c, run one shell command, print its output and exit with its
+        status. IMAGE is a RedoxFS disk (the root filesystem lives on it) or a bare
+        initfs archive (the root is then a RAM copy of it). --ephemeral keeps the
+        disk's writes in memory and leaves the image file untouched
   help  show this message
 `;
 
-export const DEFAULT_IMAGE = fileURLToPath(new URL('./initfs.img', import.meta.url));
+export const DEFAULT_IMAGE = fileURLToPath(new URL('../build/base/harddrive.img', import.meta.url));
 
 function usageError(message: string): number {
   process.stderr.write(`redox: ${message}\n${USAGE}`);
@@ -26,11 +29,12 @@ interface RunArgs {
   image: string;
   command: string | undefined;
   trace: boolean;
+  ephemeral: boolean;
   memoryMiB: number;
 }
 
 function parseRun(args: string[]): RunArgs | string {
-  const parsed: RunArgs = { image: DEFAULT_IMAGE, command: undefined, trace: false, memoryMiB: 128 };
+  const parsed: RunArgs = { image: DEFAULT_IMAGE, command: undefined, trace: false, ephemeral: false, memoryMiB: 128 };
   let imageGiven = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -39,6 +43,8 @@ function parseRun(args: string[]): RunArgs | string {
       parsed.command = args[++i];
     } else if (arg === '--trace') {
       parsed.trace = true;
+    } else if (arg === '--ephemeral') {
+      parsed.ephemeral = true;
     } else if (arg === '--memory') {
       const value = Number(args[++i]);
       if (!Number.isInteger(value) || value < 16) return '--memory needs a number of MiB (at least 16)';
@@ -67,6 +73,7 @@ async function run(args: string[]): Promise<number> {
       imagePath: parsed.image,
       initArgs: parsed.command === undefined ? [] : ['-c', parsed.command],
       trace: parsed.trace,
+      ephemeral: parsed.ephemeral,
       memoryMiB: parsed.memoryMiB,
     });
   } catch (error) {

@@ -24,7 +24,8 @@ export function dispatch(kernel: Kernel, proc: Process): void {
   if (!name) return finish(kernel, proc, `syscall ${nr}`, 'int', new SysError(Errno.ENOSYS), undefined);
   const controller = new AbortController();
   // A signal that landed between libc's check and this claim must still interrupt a blocking call.
-  if (Atomics.load(slot.words, SLOT_SIGNALS) !== 0) controller.abort();
+  // (Bit 0 is libc saying a handler ran on the way in; it only ever asks for this abort.)
+  if (Atomics.and(slot.words, SLOT_SIGNALS, ~1) !== 0) controller.abort();
   proc.thread.inFlight = controller;
   proc.thread.syscall = name;
   const ctx: SyscallContext = { kernel, proc, signal: controller.signal };

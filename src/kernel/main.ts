@@ -6,6 +6,7 @@ import { parseInitfs } from '../syscall/initfs.ts';
 import { Kernel } from './kernel.ts';
 import { DebugScheme } from './schemes/debug.ts';
 import { EventScheme } from './schemes/event.ts';
+import { HwScheme } from './schemes/hw.ts';
 import { InitfsScheme } from './schemes/initfs.ts';
 import { PipeScheme } from './schemes/pipe.ts';
 import { ProcScheme } from './schemes/proc.ts';
@@ -21,7 +22,7 @@ export async function startKernel(machine: Machine, config: BootConfig, initfsIm
     new NullScheme(), new ZeroScheme(), new RandScheme(), new ShmScheme(),
     new InitfsScheme(parseInitfs(initfsImage)),
     new PipeScheme(kernel), new EventScheme(kernel), new TimeScheme(kernel), new DebugScheme(kernel),
-    new SysScheme(kernel), new ProcScheme(kernel),
+    new SysScheme(kernel), new ProcScheme(kernel), new HwScheme(machine.devices),
   ];
   for (const scheme of schemes) kernel.registerScheme(scheme);
   await kernel.boot();

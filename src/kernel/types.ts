@@ -50,10 +50,22 @@ export interface ConsoleDevice {
   readonly interactive: boolean;
 }
 
+/** A block device the host hands to the machine (a disk image file on Node). Byte-addressed. */
+export interface HostBlockDevice {
+  readonly name: string;
+  readonly sizeBytes: number;
+  readonly readOnly: boolean;
+  read(offset: number, length: number): Promise<Uint8Array>;
+  write(offset: number, data: Uint8Array): Promise<number>;
+  /** Resolves once every earlier write is durable. */
+  flush(): Promise<void>;
+}
+
 /** What the host provides. Everything host-specific the kernel needs goes through here. */
 export interface Machine {
   createCpu(memoryMiB: number): Cpu;
   readonly console: ConsoleDevice;
+  readonly devices: readonly HostBlockDevice[];
   poweroff(status: number): void;
   hostLog(line: string): void;
 }

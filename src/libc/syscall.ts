@@ -36,19 +36,24 @@ export function setSignalHandler(sig: number, handler: ((sig: number) => void) |
   else handlers.delete(sig);
 }
 
-/** Runs the handlers of signals the kernel has marked pending, once each. */
-export function runSignalHandlers(): void {
+/** Runs the handlers of signals the kernel has marked pending, once each; true if any ran. */
+export function runSignalHandlers(): boolean {
   const s = attach();
-  if (handling || Atomics.load(s.words, SLOT_SIGNALS) === 0) return;
+  if (handling || Atomics.load(s.words, SLOT_SIGNALS) === 0) return false;
   handling = true;
+  let ran = false;
   try {
     const bits = Atomics.exchange(s.words, SLOT_SIGNALS, 0) >>> 0;
     for (let sig = 1; sig < 32; sig++) {
-      if (bits & (1 << sig)) handlers.get(sig)?.(sig);
+      if (bits & (1 << sig)) {
+        handlers.get(sig)?.(sig);
+        ran = true;
+      }
     }
   } finally {
     handling = false;
   }
+  return ran;
 }
 
 function marshal(s: SlotView, kinds: readonly string[], args: readonly unknown[]): void {
@@ -98,7 +103,10 @@ function unmarshal(s: SlotView, ret: string): unknown {
 
 export function syscall<N extends SyscallName>(name: N, ...args: SyscallArgs<N>): SyscallResult<N> {
   const s = attach();
-  runSignalHandlers();
+  // A handler that ran on the way in counts as a signal during the call: if the call would
+  // block, it returns EINTR instead (bit 0 of the signal word asks the kernel for that), so a
+  // flag set by the handler is never slept through.
+  if (runSignalHandlers()) Atomics.or(s.words, SLOT_SIGNALS, 1);
   const def = SYSCALLS[name];
   marshal(s, def.args, args);
   s.words[SLOT_NR] = def.nr;

@@ -29,6 +29,7 @@ export function canWrite(flags: number): boolean {
 export const S_IFMT = 0xf000;
 export const S_IFIFO = 0x1000;
 export const S_IFCHR = 0x2000;
+export const S_IFBLK = 0x6000;
 export const S_IFDIR = 0x4000;
 export const S_IFREG = 0x8000;
 export const S_IFLNK = 0xa000;
@@ -46,6 +47,7 @@ export const WUNTRACED = 2;
 export const DT_UNKNOWN = 0;
 export const DT_FIFO = 1;
 export const DT_CHR = 2;
+export const DT_BLK = 6;
 export const DT_DIR = 4;
 export const DT_REG = 8;
 export const DT_LNK = 10;

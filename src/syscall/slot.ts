@@ -6,6 +6,8 @@
  * writes the results and stores REPLY, then notifies. The thread reads the results and stores IDLE.
  * Only the kernel writes while CLAIMED; only the thread writes while IDLE.
  * `signals` is written by the kernel at any time (Atomics.or) and cleared by libc as it runs handlers.
+ * Bit 0 is libc's: set when a handler ran as the call was made, it makes a blocking call return
+ * EINTR rather than sleep; the kernel clears it when it claims the call.
  *
  * Byte layout (all little-endian, the host's order):
  *   0  i32 state        4  i32 syscall number   8  i32 errno (0 = success)   12 i32 pending signals

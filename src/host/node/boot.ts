@@ -3,9 +3,14 @@
  * starts the kernel in its own Worker and joins the host terminal to the kernel's console.
  * Resolves with the machine's exit status when the OS powers off.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { initfsFile, parseInitfs } from '../../syscall/initfs.ts';
+import { RedoxFS } from '../../redoxfs/fs.ts';
+import { isFsError } from '../../redoxfs/errors.ts';
+import { FileDevice } from '../../redoxfs/node-file-device.ts';
+import { resolve } from '../../redoxfs/paths.ts';
+import { INITFS_MAGIC, initfsFile, parseInitfs } from '../../syscall/initfs.ts';
+import type { DiskSpec } from './block_device.ts';
 import type { HostToKernel, KernelBoot, KernelToHost } from './messages.ts';
 
 export interface BootOptions {
@@ -13,6 +18,8 @@ export interface BootOptions {
   initArgs: string[];
   trace: boolean;
   memoryMiB?: number;
+  /** Keep the disk's writes in memory and drop them at power-off (like qemu -snapshot). */
+  ephemeral?: boolean;
   input?: NodeJS.ReadStream;
   output?: NodeJS.WriteStream;
   errors?: NodeJS.WriteStream;
@@ -20,13 +27,58 @@ export interface BootOptions {
 
 export class BootError extends Error {}
 
-function loadImage(path: string): { image: Uint8Array; kernel: string; runtime: string } {
-  let image: Uint8Array;
+interface LoadedImage {
+  image: Uint8Array;
+  kernel: string;
+  runtime: string;
+  disks: DiskSpec[];
+}
+
+function readImageFile(path: string): Uint8Array {
   try {
-    image = readFileSync(path);
+    return readFileSync(path);
   } catch (error) {
     throw new BootError(`cannot read boot image ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+}
+
+/** A RedoxFS disk image: the bootloader reads /boot/initfs.img from it and hands the disk to the machine. */
+function initfsFromDisk(path: string): Uint8Array {
+  let device: FileDevice | null = null;
+  try {
+    device = new FileDevice(path, { readOnly: true });
+    const fs = RedoxFS.mount(device, { readOnly: true });
+    const ino = resolve(fs, '/boot/initfs.img');
+    const bytes = fs.read(ino, 0, fs.getattr(ino).size);
+    fs.unmount();
+    return bytes;
+  } catch (error) {
+    if (isFsError(error, 'EACCES')) throw new BootError(`${path}: booting an encrypted image is not supported yet (${error.message})`);
+    if (isFsError(error, 'ENOENT')) throw new BootError(`${path}: the disk holds no /boot/initfs.img`);
+    throw new BootError(`${path}: ${(error as Error).message}`);
+  } finally {
+    device?.close();
+  }
+}
+
+function isInitfsImage(path: string): boolean {
+  const head = new Uint8Array(8);
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    readSync(fd, head, 0, 8, 0);
+  } catch (error) {
+    throw new BootError(`cannot read boot image ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+  return new TextDecoder().decode(head) === INITFS_MAGIC;
+}
+
+function loadImage(path: string, ephemeral: boolean): LoadedImage {
+  const isInitfs = isInitfsImage(path);
+  const image = isInitfs ? readImageFile(path) : initfsFromDisk(path);
+  const disks: DiskSpec[] = isInitfs ? [] : [{ name: 'disk0', path, readOnly: false, ephemeral }];
   let fs;
   try {
     fs = parseInitfs(image);
@@ -37,17 +89,17 @@ function loadImage(path: string): { image: Uint8Array; kernel: string; runtime: 
   const runtime = initfsFile(fs, 'boot/procrt.js');
   if (!kernel || !runtime) throw new BootError(`${path} holds no /boot/kernel.js or /boot/procrt.js`);
   const text = new TextDecoder();
-  return { image, kernel: text.decode(kernel), runtime: text.decode(runtime) };
+  return { image, kernel: text.decode(kernel), runtime: text.decode(runtime), disks };
 }
 
 export function bootNode(options: BootOptions): Promise<number> {
-  const { image, kernel, runtime } = loadImage(options.imagePath);
+  const { image, kernel, runtime, disks } = loadImage(options.imagePath, options.ephemeral ?? false);
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const errors = options.errors ?? process.stderr;
   const interactive = Boolean(input.isTTY);
   const boot: KernelBoot = {
-    image, processRuntime: runtime, initArgs: options.initArgs, trace: options.trace, interactive, memoryMiB: options.memoryMiB ?? 128,
+    image, processRuntime: runtime, initArgs: options.initArgs, trace: options.trace, interactive, memoryMiB: options.memoryMiB ?? 128, disks,
   };
   const worker = new Worker(kernel, { eval: true, workerData: boot });
   const send = (message: HostToKernel): void => worker.postMessage(message);

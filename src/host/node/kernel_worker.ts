@@ -6,6 +6,7 @@
 import { MessageChannel, Worker, parentPort, workerData } from 'node:worker_threads';
 import { startKernel } from '../../kernel/main.ts';
 import type { BootConfig, ConsoleDevice, Cpu, CpuExit, CpuStart, Machine } from '../../kernel/types.ts';
+import { openDisk } from './block_device.ts';
 import type { HostToKernel, KernelBoot, KernelToHost } from './messages.ts';
 
 const boot = workerData as KernelBoot;
@@ -64,14 +65,19 @@ const consoleDevice: ConsoleDevice = {
   onEnd: (callback) => void endListeners.push(callback),
 };
 
-const machine: Machine = {
-  createCpu,
-  console: consoleDevice,
-  poweroff: (status) => send({ type: 'poweroff', status }),
-  hostLog: (line) => send({ type: 'log', line }),
-};
+async function main(): Promise<void> {
+  const devices = await Promise.all(boot.disks.map(openDisk));
+  const machine: Machine = {
+    createCpu,
+    console: consoleDevice,
+    devices,
+    poweroff: (status) => send({ type: 'poweroff', status }),
+    hostLog: (line) => send({ type: 'log', line }),
+  };
+  const config: BootConfig = { initArgs: boot.initArgs, trace: boot.trace, defaultMemoryMiB: boot.memoryMiB, warmCpus: 2 };
+  await startKernel(machine, config, boot.image);
+}
 
-const config: BootConfig = { initArgs: boot.initArgs, trace: boot.trace, defaultMemoryMiB: boot.memoryMiB, warmCpus: 2 };
-startKernel(machine, config, boot.image).catch((error: unknown) => {
+main().catch((error: unknown) => {
   send({ type: 'panic', message: error instanceof Error ? error.message : String(error) });
 });

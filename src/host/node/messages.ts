@@ -1,3 +1,5 @@
+import type { DiskSpec } from './block_device.ts';
+
 /** Messages between the host thread and the kernel's Worker: the console device and power. */
 
 export interface KernelBoot {
@@ -7,6 +9,7 @@ export interface KernelBoot {
   trace: boolean;
   interactive: boolean;
   memoryMiB: number;
+  disks: DiskSpec[];
 }
 
 export type HostToKernel = { type: 'input'; bytes: Uint8Array } | { type: 'input-end' };

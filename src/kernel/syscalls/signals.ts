@@ -38,6 +38,6 @@ export const signalHandlers: Handlers<'sigaction' | 'sigprocmask' | 'sigpending'
   },
 
   sigpending(ctx) {
-    return (ctx.proc.sigPending | Atomics.load(ctx.proc.thread.slot.words, SLOT_SIGNALS)) >>> 0;
+    return ((ctx.proc.sigPending | Atomics.load(ctx.proc.thread.slot.words, SLOT_SIGNALS)) & ~1) >>> 0;
   },
 };

@@ -7,7 +7,7 @@
  * `init -c CMD` runs `sh -c CMD` instead of an interactive shell.
  */
 import {
-  O_RDWR, SIGCHLD, WNOHANG, SysError, Errno, open, dup2, readTextFile, readdir, spawn, waitpid, signal, sleepMs,
+  O_RDWR, SIGCHLD, SIGKILL, SIGTERM, WNOHANG, kill, SysError, Errno, open, dup2, readTextFile, readdir, spawn, waitpid, signal, sleepMs,
   monotonicMs, writeFile, setpgid, shellStatus, WIFEXITED, WEXITSTATUS, exists, eprint, environ,
 } from '../../libc/index.ts';
 import { parseService, startOrder, type Service } from '../lib/services.ts';
@@ -48,7 +48,9 @@ function loadServices(): Service[] {
       log(`skipping ${file.name}: ${(error as Error).message}`);
     }
   }
-  return startOrder(services);
+  const wanted = services.filter((s) => (s.ifExists === null || exists(s.ifExists)) && (s.unlessExists === null || !exists(s.unlessExists)));
+  const names = new Set(wanted.map((s) => s.name));
+  return startOrder(wanted.map((s) => ({ ...s, depends: s.depends.filter((d) => names.has(d)) })));
 }
 
 function launch(entry: Running): void {
@@ -140,6 +142,31 @@ function supervise(running: Running[], shellPid: number): number {
   }
 }
 
+/** Stops the services in reverse start order: SIGTERM, up to 3 s to exit, then SIGKILL. */
+function stopServices(running: Running[]): void {
+  for (const entry of [...running].reverse()) {
+    entry.restartAt = null;
+    const pid = entry.pid;
+    if (pid === null) continue;
+    try {
+      kill(pid, SIGTERM);
+      const deadline = monotonicMs() + 3000;
+      while (waitpid(pid, WNOHANG).pid === 0) {
+        if (monotonicMs() > deadline) {
+          log(`${entry.service.name} did not stop within 3 s; killing it`);
+          kill(pid, SIGKILL);
+          waitpid(pid);
+          break;
+        }
+        sleepMs(5);
+      }
+    } catch (error) {
+      if (!(error instanceof SysError && (error.errno === Errno.ESRCH || error.errno === Errno.ECHILD || error.errno === Errno.EINTR))) throw error;
+    }
+    entry.pid = null;
+  }
+}
+
 export function main(args: string[]): number {
   openConsole();
   signal(SIGCHLD, () => undefined);
@@ -147,6 +174,7 @@ export function main(args: string[]): number {
   const running: Running[] = loadServices().map((service) => ({ service, pid: null, startedAt: 0, crashes: [], restartAt: null, delayMs: 100 }));
   for (const entry of running) launch(entry);
   const status = supervise(running, startShell(args.slice(1)));
+  stopServices(running);
   writeFile('/scheme/sys/power', `poweroff ${status}`);
   return status;
 }

@@ -1,0 +1,382 @@
+/**
+ * The RedoxFS daemon: serves a RedoxFS volume as a scheme (the `file` scheme, the root) over the
+ * kernel's scheme protocol, with POSIX semantics: O_CREAT/O_EXCL/O_TRUNC/O_APPEND/O_DIRECTORY,
+ * permission checks against the caller's uid/gid from each request (search permission on every
+ * directory walked), hard links, symlinks, atomic rename, files held open across unlink.
+ *
+ * Durability: fsync commits a transaction (RedoxFS writes the new blocks, flushes, then the new
+ * header) before it answers. Besides, whenever no request is waiting the daemon commits what has
+ * changed, so a quiet system is always committed. SIGTERM commits and unmounts, then exits.
+ */
+import { encodeDirents } from '../syscall/dirent.ts';
+import { Errno, SysError } from '../syscall/errno.ts';
+import {
+  F_GETFL, F_SETFL, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_STAT, O_SYMLINK, O_TRUNC, SEEK_CUR, SEEK_END,
+  SEEK_SET, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, canRead, canWrite,
+} from '../syscall/flags.ts';
+import { decodeRequest } from '../syscall/packet.ts';
+import { SIGTERM } from '../syscall/signal.ts';
+import { DATA_CAPACITY } from '../syscall/slot.ts';
+import { makeStat, type Stat } from '../syscall/stat.ts';
+import { fcntl, fsync, lseek, read, write } from '../libc/fs.ts';
+import { signal } from '../libc/signal.ts';
+import { SchemeServer, type Requester, type SchemeHandler } from '../libc/scheme.ts';
+import { BLOCK_SIZE, type BlockDevice } from './device.ts';
+import { isFsError } from './errors.ts';
+import type { Attr, RedoxFS } from './fs.ts';
+import { ROOT_INO } from './format.ts';
+import { R_OK, W_OK, X_OK, checkAccess } from './perm.ts';
+
+const MAX_SYMLINKS = 40;
+
+/** A block device over a file descriptor (the disk the kernel's `hw` scheme hands the daemon). */
+export class FdBlockDevice implements BlockDevice {
+  readonly blockSize = BLOCK_SIZE;
+  constructor(
+    private readonly fd: number,
+    readonly blockCount: number,
+  ) {}
+
+  read(block: number, out: Uint8Array): void {
+    this.readBlocks(block, out);
+  }
+
+  readBlocks(first: number, out: Uint8Array): void {
+    lseek(this.fd, first * BLOCK_SIZE, SEEK_SET);
+    let done = 0;
+    while (done < out.length) {
+      const chunk = read(this.fd, Math.min(out.length - done, DATA_CAPACITY));
+      if (chunk.length === 0) throw new SysError(Errno.EIO, `short read of the disk at block ${first}`);
+      out.set(chunk, done);
+      done += chunk.length;
+    }
+  }
+
+  write(block: number, data: Uint8Array): void {
+    lseek(this.fd, block * BLOCK_SIZE, SEEK_SET);
+    write(this.fd, data);
+  }
+
+  flush(): void {
+    fsync(this.fd);
+  }
+}
+
+/** Runs a filesystem call, turning its errors into the errno the caller gets. */
+function guard<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (isFsError(error)) throw new SysError(Errno[error.code], error.message);
+    throw error;
+  }
+}
+
+interface Handle {
+  ino: number;
+  offset: number;
+  flags: number;
+  path: string;
+  cookie: number;
+}
+
+function toStat(a: Attr): Stat {
+  return makeStat({
+    dev: 3, ino: a.ino, mode: a.mode, nlink: a.nlink, uid: a.uid, gid: a.gid, size: a.size, blksize: a.blksize, blocks: a.blocks,
+    atimeSec: a.atime.sec, atimeNsec: a.atime.nsec, mtimeSec: a.mtime.sec, mtimeNsec: a.mtime.nsec, ctimeSec: a.ctime.sec, ctimeNsec: a.ctime.nsec,
+  });
+}
+
+export class RedoxFsHandler implements SchemeHandler {
+  private readonly handles = new Map<number, Handle>();
+  private nextId = 1;
+
+  constructor(private readonly fs: RedoxFS) {}
+
+  private handle(id: number): Handle {
+    const h = this.handles.get(id);
+    if (!h) throw new SysError(Errno.EBADF);
+    return h;
+  }
+
+  private allow(ino: number, who: Requester, want: number, path: string): void {
+    if (!checkAccess(who.uid, who.gid, this.fs.getattr(ino), want)) throw new SysError(Errno.EACCES, path);
+  }
+
+  /** Walks `path` from the root, checking search permission on each directory passed through. */
+  private walk(path: string, who: Requester, followLast: boolean, budget = { links: MAX_SYMLINKS }, start = ROOT_INO): number {
+    const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+    let dir = path.startsWith('/') ? ROOT_INO : start;
+    let ino = dir;
+    for (let i = 0; i < parts.length; i++) {
+      if ((this.fs.getattr(dir).mode & S_IFMT) !== S_IFDIR) throw new SysError(Errno.ENOTDIR, parts.slice(0, i).join('/'));
+      this.allow(dir, who, X_OK, '/' + parts.slice(0, i).join('/'));
+      ino = this.fs.lookup(dir, parts[i]!);
+      const last = i === parts.length - 1;
+      if ((this.fs.getattr(ino).mode & S_IFMT) === S_IFLNK && (!last || followLast)) {
+        if (--budget.links < 0) throw new SysError(Errno.ELOOP, path);
+        ino = this.walk(this.fs.readlink(ino), who, true, budget, dir);
+      }
+      dir = ino;
+    }
+    return ino;
+  }
+
+  /** The directory that will hold `path`'s last name, checked writable and searchable. */
+  private parent(path: string, who: Requester): { dir: number; name: string } {
+    const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+    const name = parts.pop();
+    if (name === undefined) throw new SysError(Errno.EBUSY, 'the root directory');
+    if (name === '..') throw new SysError(Errno.EINVAL, path);
+    const dir = this.walk(parts.join('/'), who, true);
+    if ((this.fs.getattr(dir).mode & S_IFMT) !== S_IFDIR) throw new SysError(Errno.ENOTDIR, path);
+    this.allow(dir, who, W_OK | X_OK, path);
+    return { dir, name };
+  }
+
+  private existing(dir: number, name: string): number | null {
+    try {
+      return this.fs.lookup(dir, name);
+    } catch (error) {
+      if (isFsError(error, 'ENOENT')) return null;
+      throw error;
+    }
+  }
+
+  /** POSIX sticky-directory rule: in a +t directory only the owner (of file or dir) or root may remove. */
+  private mayRemove(dir: number, ino: number, who: Requester, path: string): void {
+    const d = this.fs.getattr(dir);
+    if (d.mode & 0o1000 && who.uid !== 0 && who.uid !== d.uid && who.uid !== this.fs.getattr(ino).uid) throw new SysError(Errno.EPERM, path);
+  }
+
+  open(path: string, flags: number, who: Requester): number {
+    return guard(() => {
+      let ino: number;
+      if (flags & O_CREAT) {
+        const { dir, name } = this.parent(path, who);
+        const found = this.existing(dir, name);
+        if (found !== null && flags & O_EXCL) throw new SysError(Errno.EEXIST, path);
+        ino = found === null ? this.fs.create(dir, name, flags & 0o7777, who.uid, who.gid).ino : this.walk(path, who, true);
+      } else {
+        ino = this.walk(path, who, !(flags & O_SYMLINK));
+      }
+      const attr = this.fs.getattr(ino);
+      const isDir = (attr.mode & S_IFMT) === S_IFDIR;
+      if (flags & O_DIRECTORY && !isDir) throw new SysError(Errno.ENOTDIR, path);
+      if (!(flags & O_STAT)) {
+        if (isDir && canWrite(flags)) throw new SysError(Errno.EISDIR, path);
+        if (canRead(flags)) this.allow(ino, who, R_OK, path);
+        if (canWrite(flags)) this.allow(ino, who, W_OK, path);
+      }
+      if (flags & O_TRUNC && canWrite(flags) && (attr.mode & S_IFMT) === S_IFREG && attr.size > 0) this.fs.truncate(ino, 0);
+      this.fs.retain(ino);
+      const id = this.nextId++;
+      this.handles.set(id, { ino, offset: 0, flags, path, cookie: 0 });
+      return id;
+    });
+  }
+
+  close(id: number): void {
+    const h = this.handles.get(id);
+    if (!h) return;
+    this.handles.delete(id);
+    guard(() => this.fs.release(h.ino));
+  }
+
+  read(id: number, count: number): Uint8Array {
+    const h = this.handle(id);
+    return guard(() => {
+      const data = this.fs.read(h.ino, h.offset, count);
+      h.offset += data.length;
+      return data;
+    });
+  }
+
+  write(id: number, data: Uint8Array, _who: Requester, flags: number): number {
+    const h = this.handle(id);
+    return guard(() => {
+      if ((flags | h.flags) & O_APPEND) h.offset = this.fs.getattr(h.ino).size;
+      const n = this.fs.write(h.ino, h.offset, data);
+      h.offset += n;
+      return n;
+    });
+  }
+
+  seek(id: number, offset: number, whence: number): number {
+    const h = this.handle(id);
+    const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? h.offset : whence === SEEK_END ? guard(() => this.fs.getattr(h.ino).size) : NaN;
+    if (!(base + offset >= 0)) throw new SysError(Errno.EINVAL);
+    h.offset = base + offset;
+    if ((guard(() => this.fs.getattr(h.ino).mode) & S_IFMT) === S_IFDIR) h.cookie = 0;
+    return h.offset;
+  }
+
+  fstat(id: number): Stat {
+    return guard(() => toStat(this.fs.getattr(this.handle(id).ino)));
+  }
+
+  fsync(): void {
+    guard(() => this.fs.commit());
+  }
+
+  ftruncate(id: number, length: number): void {
+    const h = this.handle(id);
+    guard(() => this.fs.truncate(h.ino, length));
+  }
+
+  getdents(id: number, maxBytes: number): Uint8Array {
+    const h = this.handle(id);
+    return guard(() => {
+      // Like every scheme here, getdents lists real entries only: no '.' and '..'.
+      for (;;) {
+        const listed = this.fs.readdir(h.ino, h.cookie, 512);
+        if (listed.length === 0) return new Uint8Array(0);
+        const entries = listed.filter((e) => e.name !== '.' && e.name !== '..');
+        if (entries.length === 0) {
+          h.cookie = listed[listed.length - 1]!.next;
+          continue;
+        }
+        const { bytes, count } = encodeDirents(entries, maxBytes);
+        if (count === 0) throw new SysError(Errno.EINVAL, 'buffer too small for a directory entry');
+        h.cookie = entries[count - 1]!.next;
+        return bytes;
+      }
+    });
+  }
+
+  fpath(id: number): string {
+    return this.handle(id).path;
+  }
+
+  fchmod(id: number, mode: number, who: Requester): void {
+    this.chmodIno(this.handle(id).ino, mode, who, this.handle(id).path);
+  }
+
+  fchown(id: number, uid: number, gid: number, who: Requester): void {
+    this.chownIno(this.handle(id).ino, uid, gid, who, this.handle(id).path);
+  }
+
+  private chmodIno(ino: number, mode: number, who: Requester, path: string): void {
+    guard(() => {
+      if (who.uid !== 0 && who.uid !== this.fs.getattr(ino).uid) throw new SysError(Errno.EPERM, path);
+      this.fs.setattr(ino, { mode: mode & 0o7777 });
+    });
+  }
+
+  private chownIno(ino: number, uid: number, gid: number, who: Requester, path: string): void {
+    guard(() => {
+      const a = this.fs.getattr(ino);
+      const keep = (v: number): boolean => v < 0 || v === 0xffffffff;
+      const newUid = keep(uid) ? a.uid : uid;
+      const newGid = keep(gid) ? a.gid : gid;
+      if (who.uid !== 0 && (newUid !== a.uid || who.uid !== a.uid || newGid !== who.gid && newGid !== a.gid)) throw new SysError(Errno.EPERM, path);
+      this.fs.setattr(ino, { uid: newUid, gid: newGid });
+    });
+  }
+
+  mkdir(path: string, mode: number, who: Requester): void {
+    guard(() => {
+      const { dir, name } = this.parent(path, who);
+      this.fs.mkdir(dir, name, mode & 0o7777, who.uid, who.gid);
+    });
+  }
+
+  rmdir(path: string, who: Requester): void {
+    guard(() => {
+      const { dir, name } = this.parent(path, who);
+      const ino = this.fs.lookup(dir, name);
+      this.mayRemove(dir, ino, who, path);
+      this.fs.rmdir(dir, name);
+    });
+  }
+
+  unlink(path: string, who: Requester): void {
+    guard(() => {
+      const { dir, name } = this.parent(path, who);
+      const ino = this.fs.lookup(dir, name);
+      if ((this.fs.getattr(ino).mode & S_IFMT) === S_IFDIR) throw new SysError(Errno.EISDIR, path);
+      this.mayRemove(dir, ino, who, path);
+      this.fs.unlink(dir, name);
+    });
+  }
+
+  rename(from: string, to: string, who: Requester): void {
+    guard(() => {
+      const src = this.parent(from, who);
+      const dst = this.parent(to, who);
+      this.mayRemove(src.dir, this.fs.lookup(src.dir, src.name), who, from);
+      this.fs.rename(src.dir, src.name, dst.dir, dst.name);
+    });
+  }
+
+  link(from: string, to: string, who: Requester): void {
+    guard(() => {
+      const ino = this.walk(from, who, false);
+      const { dir, name } = this.parent(to, who);
+      this.fs.link(ino, dir, name);
+    });
+  }
+
+  symlink(target: string, path: string, who: Requester): void {
+    guard(() => {
+      const { dir, name } = this.parent(path, who);
+      this.fs.symlink(dir, name, target, who.uid, who.gid);
+    });
+  }
+
+  readlink(path: string, who: Requester): string {
+    return guard(() => {
+      const ino = this.walk(path, who, false);
+      if ((this.fs.getattr(ino).mode & S_IFMT) !== S_IFLNK) throw new SysError(Errno.EINVAL, `${path} is not a symbolic link`);
+      return this.fs.readlink(ino);
+    });
+  }
+
+  chmod(path: string, mode: number, who: Requester): void {
+    this.chmodIno(guard(() => this.walk(path, who, true)), mode, who, path);
+  }
+
+  chown(path: string, uid: number, gid: number, who: Requester): void {
+    this.chownIno(guard(() => this.walk(path, who, true)), uid, gid, who, path);
+  }
+}
+
+/** Serves `fs` as scheme `name` until SIGTERM; commits whenever the request queue runs dry. */
+export function serveRedoxFS(fs: RedoxFS, name: string, onReady: () => void): void {
+  const server = SchemeServer.register(name);
+  const handler = new RedoxFsHandler(fs);
+  let stopping = false;
+  signal(SIGTERM, () => (stopping = true));
+  onReady();
+  const setBlocking = (blocking: boolean): void => {
+    const flags = fcntl(server.fd, F_GETFL);
+    fcntl(server.fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK);
+  };
+  setBlocking(false);
+  while (!stopping) {
+    let packet: Uint8Array;
+    try {
+      packet = read(server.fd, DATA_CAPACITY);
+    } catch (error) {
+      if (!(error instanceof SysError)) throw error;
+      if (error.errno === Errno.EINTR) continue;
+      if (error.errno !== Errno.EAGAIN) throw error;
+      guard(() => fs.commit());
+      setBlocking(true);
+      // A SIGTERM handled during the calls above must not be slept through; one that arrives
+      // from here on interrupts the read itself (EINTR).
+      if (stopping) break;
+      try {
+        packet = read(server.fd, DATA_CAPACITY);
+      } catch (blocked) {
+        if (blocked instanceof SysError && blocked.errno === Errno.EINTR) continue;
+        throw blocked;
+      } finally {
+        setBlocking(false);
+      }
+    }
+    if (packet.length === 0) break;
+    server.handle(handler, decodeRequest(packet));
+  }
+  fs.unmount();
+}

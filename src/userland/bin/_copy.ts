@@ -1,0 +1,105 @@
+/**
+ * Copying files and trees, shared by cp and mv (for moves across schemes): regular files by
+ * content, symlinks as symlinks, directories recursively. Errors are reported per path and
+ * counted; the copy goes on with the rest, as GNU cp does.
+ */
+import {
+  O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, type Stat, chmod, chown, close, isDirectory, isSymlink, lstat, mkdir, open, read,
+  readdir, readlink, stat, symlink, write,
+} from '../../libc/index.ts';
+import { fail } from '../lib/args.ts';
+import { joinPath } from './_io.ts';
+
+export interface CopyOptions {
+  name: string;
+  recursive: boolean;
+  /** Keep mode and ownership (times cannot be set yet: there is no utimens syscall). */
+  preserve: boolean;
+}
+
+export class Copier {
+  status = 0;
+  constructor(readonly options: CopyOptions) {}
+
+  private fail(subject: string, error: unknown): false {
+    this.status = fail(this.options.name, subject, error);
+    return false;
+  }
+
+  /** Copies `from` to `to` (the final name, not a directory to copy into); true on success. */
+  copy(from: string, to: string, top = true): boolean {
+    let st: Stat;
+    try {
+      st = top && !this.options.recursive ? stat(from) : lstat(from);
+    } catch (error) {
+      return this.fail(`cannot stat '${from}'`, error);
+    }
+    try {
+      const existing = stat(to);
+      if (existing.dev === st.dev && existing.ino === st.ino) return this.fail(`'${from}' and '${to}' are the same file`, null);
+    } catch {
+      // The destination does not exist yet: the usual case.
+    }
+    if (isSymlink(st)) return this.step(`cannot create symbolic link '${to}'`, () => symlink(readlink(from), to));
+    if (isDirectory(st)) return this.copyDirectory(from, to, st);
+    if (!this.step(`cannot create regular file '${to}'`, () => copyFile(from, to, st.mode & 0o777))) return false;
+    return this.keep(to, st);
+  }
+
+  private copyDirectory(from: string, to: string, st: Stat): boolean {
+    if (!this.options.recursive) {
+      this.status = fail(this.options.name, `-r not specified; omitting directory '${from}'`, null);
+      return false;
+    }
+    if (`${to}/`.startsWith(`${from.replace(/\/+$/, '')}/`)) {
+      return this.fail(`cannot copy a directory, '${from}', into itself, '${to}'`, null);
+    }
+    let made = false;
+    try {
+      if (!isDirectory(stat(to))) return this.fail(`cannot overwrite non-directory '${to}' with directory '${from}'`, null);
+    } catch {
+      if (!this.step(`cannot create directory '${to}'`, () => mkdir(to, (st.mode & 0o777) | 0o700))) return false;
+      made = true;
+    }
+    let names: string[];
+    try {
+      names = readdir(from).map((d) => d.name).filter((n) => n !== '.' && n !== '..');
+    } catch (error) {
+      return this.fail(`cannot access '${from}'`, error);
+    }
+    let ok = true;
+    for (const name of names.sort()) ok = this.copy(joinPath(from, name), joinPath(to, name), false) && ok;
+    if (made || this.options.preserve) ok = this.step(`preserving permissions for '${to}'`, () => chmod(to, st.mode & 0o7777)) && ok;
+    return this.keep(to, st) && ok;
+  }
+
+  private keep(to: string, st: Stat): boolean {
+    if (!this.options.preserve) return true;
+    return this.step(`preserving permissions for '${to}'`, () => chmod(to, st.mode & 0o7777)) &&
+      this.step(`failed to preserve ownership for '${to}'`, () => chown(to, st.uid, st.gid));
+  }
+
+  private step(subject: string, action: () => void): boolean {
+    try {
+      action();
+      return true;
+    } catch (error) {
+      return this.fail(subject, error);
+    }
+  }
+}
+
+/** Copies the bytes of `from` into `to`, creating or truncating it with `mode`. */
+export function copyFile(from: string, to: string, mode: number): void {
+  const input = open(from, O_RDONLY);
+  try {
+    const output = open(to, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    try {
+      for (let chunk = read(input, 64 * 1024); chunk.length > 0; chunk = read(input, 64 * 1024)) write(output, chunk);
+    } finally {
+      close(output);
+    }
+  } finally {
+    close(input);
+  }
+}

@@ -1,0 +1,4 @@
+/** true: do nothing, successfully. */
+export function main(_args: string[]): number {
+  return 0;
+}

