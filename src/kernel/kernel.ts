@@ -8,7 +8,7 @@
  * reference held by a process is released exactly once (`release`).
  */
 import { Errno, SysError } from '../syscall/errno.ts';
-import { O_CREAT, O_DIRECTORY, O_RDONLY, O_STAT, S_IFMT, S_IFREG } from '../syscall/flags.ts';
+import { O_CREAT, O_DIRECTORY, O_RDONLY, O_STAT, S_IFDIR, S_IFMT, S_IFREG } from '../syscall/flags.ts';
 import {
   SIG_DFL, SIG_HANDLE, SIG_IGN, SIGCHLD, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, defaultAction, exitedStatus,
   signaledStatus, sigbit, stoppedStatus, WEXITSTATUS, WIFEXITED, WTERMSIG,
@@ -164,7 +164,13 @@ export class Kernel {
 
   private async checkDirectory(proc: Process, path: string): Promise<void> {
     const desc = await this.openAs(proc, path, O_RDONLY | O_DIRECTORY | O_STAT, NEVER);
-    this.release(desc);
+    try {
+      const record = await desc.scheme.fstat(desc.id, this.callFor(proc));
+      const stat = record instanceof Uint8Array ? decodeStat(record) : record;
+      if ((stat.mode & S_IFMT) !== S_IFDIR) throw new SysError(Errno.ENOTDIR, path);
+    } finally {
+      this.release(desc);
+    }
   }
 
   /** Drops one reference to a description, closing it on its scheme when it was the last. */

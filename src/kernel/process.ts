@@ -121,7 +121,7 @@ export class Process {
   readonly continued = new WaitQueue();
   readonly sigActions = new Uint8Array(NSIG).fill(SIG_DFL);
   sigBlocked = 0;
-  /** Signals raised while blocked; moved to the slot when unblocked. */
+  /** Signals raised while blocked; acted on (Kernel.act) when sigprocmask unblocks them. */
   sigPending = 0;
   readonly startedAt = Date.now();
   memoryMiB: number;

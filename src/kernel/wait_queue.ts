@@ -14,9 +14,9 @@ export interface Timer {
 
 export function startTimer(ms: number, fire: () => void): Timer {
   let handle: ReturnType<typeof setTimeout>;
-  const deadline = Date.now() + Math.max(0, ms);
+  const deadline = performance.now() + Math.max(0, ms);
   const arm = (): void => {
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     handle = setTimeout(left > MAX_DELAY ? arm : fire, Math.min(Math.max(0, left), MAX_DELAY));
   };
   arm();

@@ -82,6 +82,9 @@ export function parseInitfs(image: Uint8Array): Initfs {
     if (typeof entry?.path !== 'string' || !['file', 'dir', 'symlink'].includes(entry.kind) || !count(entry.offset) || !count(entry.size) || !count(entry.mode)) {
       throw new Error(`initfs index entry ${JSON.stringify(entry).slice(0, 80)} is malformed`);
     }
+    if (entry.kind === 'symlink' && (typeof entry.target !== 'string' || entry.target === '')) {
+      throw new Error(`initfs symlink ${entry.path} has no target`);
+    }
     if (entry.offset + entry.size > data.length) throw new Error(`initfs entry ${entry.path} runs past the end of the image`);
     entries.set(entry.path, entry);
   }

@@ -113,7 +113,7 @@ export interface SpawnRequest {
   argv: string[];
   env: Record<string, string>;
   cwd?: string;
-  /** [child fd, parent fd] pairs; when given, only these fds are passed (otherwise 0, 1, 2 and every fd without CLOEXEC). */
+  /** [child fd, parent fd] pairs; when given, only these fds are passed (otherwise every fd without FD_CLOEXEC). */
   fds?: [number, number][];
   /** Process group for the child: 0 = a new group led by the child, undefined = the parent's. */
   pgid?: number;

@@ -16,7 +16,7 @@ import { WaitQueue } from '../wait_queue.ts';
 
 const CTRL_C = 0x03, CTRL_D = 0x04, CTRL_U = 0x15, CTRL_BACKSLASH = 0x1c, BACKSPACE = 0x7f, CTRL_H = 0x08;
 
-type Handle = { kind: 'console' } | { kind: 'pgrp'; written: string; offset: number };
+type Handle = { kind: 'console' } | { kind: 'pgrp'; offset: number };
 
 export class DebugScheme extends SchemeBase {
   readonly name = 'debug';
@@ -41,13 +41,12 @@ export class DebugScheme extends SchemeBase {
 
   open(path: string): number {
     if (path === '') return this.handles.add({ kind: 'console' });
-    if (path === 'pgrp') return this.handles.add({ kind: 'pgrp', written: '', offset: 0 });
+    if (path === 'pgrp') return this.handles.add({ kind: 'pgrp', offset: 0 });
     throw new SysError(Errno.ENOENT, `/scheme/debug/${path}`);
   }
 
   close(id: number): void {
-    const h = this.handles.remove(id);
-    if (h?.kind === 'pgrp' && h.written.trim()) this.setForeground(h.written);
+    this.handles.remove(id);
   }
 
   async read(id: number, count: number, call: Call): Promise<Uint8Array> {
@@ -72,8 +71,7 @@ export class DebugScheme extends SchemeBase {
   write(id: number, data: Uint8Array): number {
     const h = this.handles.get(id);
     if (h.kind === 'pgrp') {
-      h.written += new TextDecoder().decode(data);
-      this.setForeground(h.written);
+      this.setForeground(new TextDecoder().decode(data));
       return data.length;
     }
     this.output(data);

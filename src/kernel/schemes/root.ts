@@ -36,7 +36,9 @@ export class RootScheme extends SchemeBase {
 
   getdents(id: number, maxBytes: number): Uint8Array {
     const listing = this.listings.get(id);
-    const { bytes, count } = encodeDirents(listing.names.slice(listing.offset).map((name) => ({ name, type: DT_DIR })), maxBytes);
+    const rest = listing.names.slice(listing.offset);
+    const { bytes, count } = encodeDirents(rest.map((name) => ({ name, type: DT_DIR })), maxBytes);
+    if (count === 0 && rest.length > 0) throw new SysError(Errno.EINVAL, 'buffer too small for a directory entry');
     listing.offset += count;
     return bytes;
   }

@@ -2,7 +2,7 @@
  * Schemes served by user-space daemons. `UserScheme` is the kernel's proxy registered under the
  * daemon's name: every operation on it becomes a request packet (src/syscall/packet.ts) queued
  * for the daemon, and the caller waits for the reply with the same tag. The daemon holds the
- * other side as a file descriptor on the `SocketScheme`: reading it takes the next request,
+ * other side as a file descriptor on the `SchemeSocketScheme`: reading it takes the next request,
  * writing it delivers replies (and unprompted readiness events).
  *
  * If the socket closes (the daemon exits, crashes or is killed) the scheme is unregistered and

@@ -185,6 +185,7 @@ export const fileHandlers: Handlers<FileCalls> = {
   fmap(ctx, fd) {
     const desc = ctx.proc.fds.get(fd).description;
     if (!(desc.scheme instanceof ShmScheme)) throw new SysError(Errno.ENODEV, 'only shared-memory objects can be mapped');
+    if (!canRead(desc.flags) || !canWrite(desc.flags)) throw new SysError(Errno.EACCES, 'mapping needs a descriptor open for reading and writing');
     const buffer = desc.scheme.bufferOf(desc.id);
     const cpu = ctx.proc.thread.cpu;
     if (!cpu) throw new SysError(Errno.ESRCH);

@@ -50,7 +50,12 @@ function loadServices(): Service[] {
   }
   const wanted = services.filter((s) => (s.ifExists === null || exists(s.ifExists)) && (s.unlessExists === null || !exists(s.unlessExists)));
   const names = new Set(wanted.map((s) => s.name));
-  return startOrder(wanted.map((s) => ({ ...s, depends: s.depends.filter((d) => names.has(d)) })));
+  try {
+    return startOrder(wanted.map((s) => ({ ...s, depends: s.depends.filter((d) => names.has(d)) })));
+  } catch (error) {
+    log(`${(error as Error).message}; starting services in name order instead`);
+    return wanted.sort((a, b) => a.name.localeCompare(b.name));
+  }
 }
 
 function launch(entry: Running): void {
@@ -58,12 +63,12 @@ function launch(entry: Running): void {
   try {
     entry.startedAt = monotonicMs();
     entry.pid = spawn(service.command, [service.command, ...service.args], {
-      env: { ...environ }, pgid: 0, ...(service.uid !== 0 ? { uid: service.uid, gid: service.uid } : {}),
+      env: { ...environ }, pgid: 0, ...(service.uid !== 0 || service.gid !== 0 ? { uid: service.uid, gid: service.gid } : {}),
     });
   } catch (error) {
     log(`cannot start ${service.name}: ${(error as Error).message}`);
     entry.pid = null;
-    scheduleRestart(entry);
+    if (service.restart !== 'never') scheduleRestart(entry);
     return;
   }
   if (service.scheme) waitForScheme(service.scheme, 5000);
@@ -82,7 +87,7 @@ function scheduleRestart(entry: Running): void {
   entry.crashes = [...entry.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
   if (now - entry.startedAt > STABLE_MS) entry.delayMs = 100;
   if (entry.crashes.length >= MAX_CRASHES) {
-    log(`${entry.service.name} crashed ${entry.crashes.length} times in a minute; not restarting it`);
+    log(`${entry.service.name} ended ${entry.crashes.length} times in a minute; not restarting it`);
     entry.restartAt = null;
     return;
   }

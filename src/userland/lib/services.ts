@@ -2,7 +2,7 @@
  * Service descriptions for init: one TOML file per service in /etc/init.d, started in name order
  * subject to `depends`. Fields: command (path), args, restart ("always" | "on-failure" | "never"),
  * depends (service names), scheme (a scheme the service registers; init waits for it before
- * starting dependents), user (uid to run as), if_exists / unless_exists (a path: start the
+ * starting dependents), user and group (numeric uid and gid to run as; group defaults to user), if_exists / unless_exists (a path: start the
  * service only if it exists / does not exist, e.g. a disk device).
  */
 import { parse } from 'smol-toml';
@@ -17,6 +17,7 @@ export interface Service {
   depends: string[];
   scheme: string | null;
   uid: number;
+  gid: number;
   ifExists: string | null;
   unlessExists: string | null;
 }
@@ -46,6 +47,7 @@ export function parseService(name: string, text: string): Service {
     depends: field<string[]>('depends', isStrings, 'a list of service names', []),
     scheme: field<string | null>('scheme', (v) => v === null || isString(v), 'a scheme name', null),
     uid: field<number>('user', (v) => Number.isInteger(v) && (v as number) >= 0, 'a numeric uid', 0),
+    gid: field<number>('group', (v) => Number.isInteger(v) && (v as number) >= 0, 'a numeric gid', (doc.user as number | undefined) ?? 0),
     ifExists: field<string | null>('if_exists', (v) => v === null || isString(v), 'a path', null),
     unlessExists: field<string | null>('unless_exists', (v) => v === null || isString(v), 'a path', null),
   };
