@@ -1,10 +1,12 @@
 /**
- * The `redox` command on the host: `redox run [IMAGE] [-c CMD]` boots the OS. (Build, image and
- * cook commands arrive with the cookbook.) Bad usage prints the usage and exits 2.
+ * The `redox` command on the host: `redox run [IMAGE] [-c CMD]` boots the OS; `redox fs ...` is the
+ * RedoxFS host tool. (Build, image and cook commands arrive with the cookbook.) Bad usage prints
+ * the usage and exits 2.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BootError, bootNode } from '../host/node/boot.ts';
+import { redoxfsMain } from '../redoxfs/cli.ts';
 
 const USAGE = `usage: redox <command> [options]
 
@@ -15,6 +17,9 @@ commands:
         status. IMAGE is a RedoxFS disk (the root filesystem lives on it) or a bare
         initfs archive (the root is then a RAM copy of it). --ephemeral keeps the
         disk's writes in memory and leaves the image file untouched
+  fs <command> ...
+        the RedoxFS host tool (mkfs, info, ls, cat, put, get, mkdir, rm, mv, fsck,
+        scrub, snapshot, passwd); \`redox fs --help\` lists them. Also installed as \`redoxfs\`
   help  show this message
 `;
 
@@ -90,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return run(rest);
+    case 'fs':
+      return redoxfsMain(rest);
     case 'help':
     case '--help':
     case '-h':
