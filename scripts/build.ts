@@ -6,10 +6,8 @@
  * from which the host boots and on which the root filesystem lives.
  */
 import { build, type Plugin } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { RedoxFS } from '../src/redoxfs/fs.ts';
-import { FileDevice } from '../src/redoxfs/node-file-device.ts';
-import { resolveParent } from '../src/redoxfs/paths.ts';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeDiskImage } from '../src/host/node/disk_image.ts';
 import { basename, join, relative } from 'node:path';
 import { buildInitfs, type InitfsFile } from '../src/syscall/initfs.ts';
 
@@ -76,27 +74,6 @@ function configFiles(dir: string, base = dir): InitfsFile[] {
 
 const DISK_BYTES = 256 * 1024 * 1024;
 
-/** Writes the tree into a fresh RedoxFS volume (sparse on the host), then swaps it into place. */
-function buildDisk(files: InitfsFile[], bootArchive: Uint8Array, path: string): void {
-  const temporary = `${path}.partial`;
-  const device = new FileDevice(temporary, { createSize: DISK_BYTES });
-  const fs = RedoxFS.mkfs(device);
-  const put = (file: InitfsFile): void => {
-    const { dir, name } = resolveParent(fs, '/' + file.path);
-    if (file.kind === 'dir') fs.mkdir(dir, name, file.mode);
-    else if (file.kind === 'symlink') fs.symlink(dir, name, file.target!);
-    else fs.write(fs.create(dir, name, file.mode).ino, 0, file.data ?? new Uint8Array(0));
-  };
-  for (const file of files) if (!file.path.startsWith('boot/')) put(file);
-  put({ path: 'boot/initfs.img', mode: 0o644, data: bootArchive });
-  for (const [dir, mode] of [['tmp', 0o1777], ['root', 0o700], ['home', 0o755]] as const) {
-    if (!files.some((f) => f.path === dir)) put({ path: dir, kind: 'dir', mode });
-  }
-  fs.unmount();
-  device.close();
-  renameSync(temporary, path);
-}
-
 async function main(): Promise<void> {
   const started = performance.now();
   mkdirSync(dist, { recursive: true });
@@ -112,7 +89,7 @@ async function main(): Promise<void> {
   const image = buildInitfs(files, Date.now());
   writeFileSync(join(dist, 'initfs.img'), image);
   mkdirSync(join(root, 'build/base'), { recursive: true });
-  buildDisk(files, image, join(root, 'build/base/harddrive.img'));
+  writeDiskImage(join(root, 'build/base/harddrive.img'), files, image, { sizeBytes: DISK_BYTES });
   const ms = (performance.now() - started).toFixed(0);
   process.stdout.write(`built dist/initfs.img (${Object.keys(programs).length} programs, ${(image.length / 1024).toFixed(0)} KiB) and build/base/harddrive.img in ${ms} ms\n`);
 }

@@ -3,7 +3,7 @@
  * RedoxFS host tool. (Build, image and cook commands arrive with the cookbook.) Bad usage prints
  * the usage and exits 2.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BootError, bootNode } from '../host/node/boot.ts';
 import { redoxfsMain } from '../redoxfs/cli.ts';
@@ -11,12 +11,13 @@ import { redoxfsMain } from '../redoxfs/cli.ts';
 const USAGE = `usage: redox <command> [options]
 
 commands:
-  run [IMAGE] [-c COMMAND] [--ephemeral] [--trace] [--memory MIB]
+  run [IMAGE] [-c COMMAND] [--ephemeral] [--password-file FILE] [--trace] [--memory MIB]
         boot IMAGE (default: build/base/harddrive.img, made by npm install) on this
         terminal; with -c, run one shell command, print its output and exit with its
         status. IMAGE is a RedoxFS disk (the root filesystem lives on it) or a bare
         initfs archive (the root is then a RAM copy of it). --ephemeral keeps the
-        disk's writes in memory and leaves the image file untouched
+        disk's writes in memory and leaves the image file untouched. An encrypted
+        disk's password comes from --password-file, $REDOXFS_PASSWORD or a prompt
   fs <command> ...
         the RedoxFS host tool (mkfs, info, ls, cat, put, get, mkdir, rm, mv, fsck,
         scrub, snapshot, passwd); \`redox fs --help\` lists them. Also installed as \`redoxfs\`
@@ -35,11 +36,12 @@ interface RunArgs {
   command: string | undefined;
   trace: boolean;
   ephemeral: boolean;
+  passwordFile: string | undefined;
   memoryMiB: number;
 }
 
 function parseRun(args: string[]): RunArgs | string {
-  const parsed: RunArgs = { image: DEFAULT_IMAGE, command: undefined, trace: false, ephemeral: false, memoryMiB: 128 };
+  const parsed: RunArgs = { image: DEFAULT_IMAGE, command: undefined, trace: false, ephemeral: false, passwordFile: undefined, memoryMiB: 128 };
   let imageGiven = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -50,6 +52,9 @@ function parseRun(args: string[]): RunArgs | string {
       parsed.trace = true;
     } else if (arg === '--ephemeral') {
       parsed.ephemeral = true;
+    } else if (arg === '--password-file') {
+      if (i + 1 >= args.length) return '--password-file needs a file';
+      parsed.passwordFile = args[++i];
     } else if (arg === '--memory') {
       const value = Number(args[++i]);
       if (!Number.isInteger(value) || value < 16) return '--memory needs a number of MiB (at least 16)';
@@ -66,6 +71,38 @@ function parseRun(args: string[]): RunArgs | string {
   return parsed;
 }
 
+/** Reads a password from the terminal without echoing it; null if the user gives up (^C, ^D). */
+function promptPassword(image: string): Promise<string | null> {
+  const input = process.stdin;
+  process.stderr.write(`password for ${image}: `);
+  input.setRawMode(true);
+  input.resume();
+  return new Promise((done) => {
+    let typed = '';
+    const finish = (result: string | null): void => {
+      input.off('data', onData);
+      input.setRawMode(false);
+      input.pause();
+      process.stderr.write('\n');
+      done(result);
+    };
+    const onData = (chunk: Buffer): void => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') return finish(typed);
+        if (char === '\u0003' || char === '\u0004') return finish(null);
+        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+        else typed += char;
+      }
+    };
+    input.on('data', onData);
+  });
+}
+
+function passwordFrom(parsed: RunArgs): string | undefined {
+  if (parsed.passwordFile !== undefined) return readFileSync(parsed.passwordFile, 'utf8').replace(/\r?\n$/, '');
+  return process.env.REDOXFS_PASSWORD;
+}
+
 async function run(args: string[]): Promise<number> {
   const parsed = parseRun(args);
   if (typeof parsed === 'string') return usageError(parsed);
@@ -73,20 +110,37 @@ async function run(args: string[]): Promise<number> {
     process.stderr.write(`redox: no boot image at ${parsed.image} (run \`npm run build\` to make the default one)\n`);
     return 1;
   }
+  let password: string | undefined;
   try {
-    return await bootNode({
-      imagePath: parsed.image,
-      initArgs: parsed.command === undefined ? [] : ['-c', parsed.command],
-      trace: parsed.trace,
-      ephemeral: parsed.ephemeral,
-      memoryMiB: parsed.memoryMiB,
-    });
+    password = passwordFrom(parsed);
   } catch (error) {
-    if (error instanceof BootError) {
+    process.stderr.write(`redox: cannot read the password file: ${(error as Error).message}\n`);
+    return 1;
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await bootNode({
+        imagePath: parsed.image,
+        initArgs: parsed.command === undefined ? [] : ['-c', parsed.command],
+        trace: parsed.trace,
+        ephemeral: parsed.ephemeral,
+        memoryMiB: parsed.memoryMiB,
+        ...(password !== undefined ? { password } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof BootError)) throw error;
+      const canAsk = process.stdin.isTTY && parsed.passwordFile === undefined && attempt < 3;
+      if (error.reason !== 'other' && canAsk) {
+        if (error.reason === 'wrong-password') process.stderr.write('redox: wrong password\n');
+        const typed = await promptPassword(parsed.image);
+        if (typed !== null) {
+          password = typed;
+          continue;
+        }
+      }
       process.stderr.write(`redox: ${error.message}\n`);
       return 1;
     }
-    throw error;
   }
 }
 

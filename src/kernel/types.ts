@@ -55,6 +55,8 @@ export interface HostBlockDevice {
   readonly name: string;
   readonly sizeBytes: number;
   readonly readOnly: boolean;
+  /** The password the bootloader was given for this disk, handed once to its driver. */
+  readonly password?: string;
   read(offset: number, length: number): Promise<Uint8Array>;
   write(offset: number, data: Uint8Array): Promise<number>;
   /** Resolves once every earlier write is durable. */

@@ -55,3 +55,31 @@ test('usertests pass on a machine without a disk (RAM root from the initfs)', ()
   assert.match(result.stdout, /ALL TESTS PASSED/, result.stdout);
   assert.equal(result.status, 0);
 });
+
+test('an encrypted disk boots with its password and is refused cleanly without it', async () => {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { parseInitfs } = await import('../../src/syscall/initfs.ts');
+  const { writeDiskImage } = await import('../../src/host/node/disk_image.ts');
+  const archive = readFileSync(INITFS_IMAGE);
+  const index = parseInitfs(archive);
+  const files = [...index.entries.values()].map((e) => ({
+    path: e.path, kind: e.kind, mode: e.mode, data: index.data.subarray(e.offset, e.offset + e.size), ...(e.target ? { target: e.target } : {}),
+  }));
+  const image = join(scratch, 'secret.img');
+  writeDiskImage(image, files, archive, { sizeBytes: 64 * 1024 * 1024, password: 'hunter2', kdf: { m: 256, t: 1, p: 1 } });
+  const passwordFile = join(scratch, 'password');
+  writeFileSync(passwordFile, 'hunter2\n');
+  const { redox } = await import('../helpers.ts');
+  const good = redox(['run', image, '--password-file', passwordFile, '-c', 'echo sealed > /root/s; cat /root/s; ls /scheme/hw']);
+  assert.equal(good.stdout, 'sealed\ndisk0\n', good.stderr);
+  assert.equal(good.status, 0);
+  writeFileSync(passwordFile, 'wrong\n');
+  const bad = redox(['run', image, '--password-file', passwordFile, '-c', 'true']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /wrong password/);
+  assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/);
+  const none = redox(['run', image, '-c', 'true']);
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /encrypted: a password is needed/);
+  assert.equal(readFileSync(image).includes(Buffer.from('sealed\n')), false, 'no plaintext on the disk');
+});

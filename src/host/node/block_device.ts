@@ -12,6 +12,8 @@ export interface DiskSpec {
   readOnly: boolean;
   /** Writes stay in an in-memory overlay and the image file is never changed. */
   ephemeral: boolean;
+  /** The password of an encrypted disk, for its driver (the in-OS RedoxFS daemon). */
+  password?: string;
 }
 
 const OVERLAY_BLOCK = 4096;
@@ -21,6 +23,7 @@ export async function openDisk(spec: DiskSpec): Promise<HostBlockDevice> {
   const { size } = await file.stat();
   const device: HostBlockDevice = {
     name: spec.name,
+    ...(spec.password !== undefined ? { password: spec.password } : {}),
     sizeBytes: size,
     readOnly: spec.readOnly,
     async read(offset, length) {
@@ -58,6 +61,7 @@ function withOverlay(base: HostBlockDevice): HostBlockDevice {
   };
   return {
     name: base.name,
+    ...(base.password !== undefined ? { password: base.password } : {}),
     sizeBytes: base.sizeBytes,
     readOnly: false,
     async read(offset, length) {

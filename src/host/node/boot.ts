@@ -7,6 +7,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { RedoxFS } from '../../redoxfs/fs.ts';
 import { isFsError } from '../../redoxfs/errors.ts';
+import { nodeCrypto } from '../../redoxfs/node-crypto.ts';
 import { FileDevice } from '../../redoxfs/node-file-device.ts';
 import { resolve } from '../../redoxfs/paths.ts';
 import { INITFS_MAGIC, initfsFile, parseInitfs } from '../../syscall/initfs.ts';
@@ -20,12 +21,21 @@ export interface BootOptions {
   memoryMiB?: number;
   /** Keep the disk's writes in memory and drop them at power-off (like qemu -snapshot). */
   ephemeral?: boolean;
+  /** The password of an encrypted disk. */
+  password?: string;
   input?: NodeJS.ReadStream;
   output?: NodeJS.WriteStream;
   errors?: NodeJS.WriteStream;
 }
 
-export class BootError extends Error {}
+export class BootError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'password-needed' | 'wrong-password' | 'other' = 'other',
+  ) {
+    super(message);
+  }
+}
 
 interface LoadedImage {
   image: Uint8Array;
@@ -43,17 +53,17 @@ function readImageFile(path: string): Uint8Array {
 }
 
 /** A RedoxFS disk image: the bootloader reads /boot/initfs.img from it and hands the disk to the machine. */
-function initfsFromDisk(path: string): Uint8Array {
+function initfsFromDisk(path: string, password: string | undefined): Uint8Array {
   let device: FileDevice | null = null;
   try {
     device = new FileDevice(path, { readOnly: true });
-    const fs = RedoxFS.mount(device, { readOnly: true });
+    const fs = RedoxFS.mount(device, { readOnly: true, crypto: nodeCrypto, ...(password !== undefined ? { password } : {}) });
     const ino = resolve(fs, '/boot/initfs.img');
     const bytes = fs.read(ino, 0, fs.getattr(ino).size);
     fs.unmount();
     return bytes;
   } catch (error) {
-    if (isFsError(error, 'EACCES')) throw new BootError(`${path}: booting an encrypted image is not supported yet (${error.message})`);
+    if (isFsError(error, 'EACCES')) throw new BootError(`${path}: ${error.message}`, password === undefined ? 'password-needed' : 'wrong-password');
     if (isFsError(error, 'ENOENT')) throw new BootError(`${path}: the disk holds no /boot/initfs.img`);
     throw new BootError(`${path}: ${(error as Error).message}`);
   } finally {
@@ -75,10 +85,10 @@ function isInitfsImage(path: string): boolean {
   return new TextDecoder().decode(head) === INITFS_MAGIC;
 }
 
-function loadImage(path: string, ephemeral: boolean): LoadedImage {
+function loadImage(path: string, ephemeral: boolean, password: string | undefined): LoadedImage {
   const isInitfs = isInitfsImage(path);
-  const image = isInitfs ? readImageFile(path) : initfsFromDisk(path);
-  const disks: DiskSpec[] = isInitfs ? [] : [{ name: 'disk0', path, readOnly: false, ephemeral }];
+  const image = isInitfs ? readImageFile(path) : initfsFromDisk(path, password);
+  const disks: DiskSpec[] = isInitfs ? [] : [{ name: 'disk0', path, readOnly: false, ephemeral, ...(password !== undefined ? { password } : {}) }];
   let fs;
   try {
     fs = parseInitfs(image);
@@ -93,7 +103,7 @@ function loadImage(path: string, ephemeral: boolean): LoadedImage {
 }
 
 export function bootNode(options: BootOptions): Promise<number> {
-  const { image, kernel, runtime, disks } = loadImage(options.imagePath, options.ephemeral ?? false);
+  const { image, kernel, runtime, disks } = loadImage(options.imagePath, options.ephemeral ?? false, options.password);
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const errors = options.errors ?? process.stderr;

@@ -4,28 +4,47 @@
  * kernel. Each device is a device channel for exactly one driver: only root may open it, and
  * only one handle may be open at a time (EBUSY). Reads and writes work at the handle's offset
  * and never cross the end of the device; fsync waits until the host has made every earlier
- * write durable.
+ * write durable. An encrypted disk's password, given to the bootloader, is at `DISK-key`: root
+ * may read it once (the driver, to unlock the volume); after that it is gone.
  */
-import { DT_BLK, O_DIRECTORY, O_STAT, S_IFBLK, S_IFDIR, SEEK_CUR, SEEK_END, SEEK_SET, canWrite } from '../../syscall/flags.ts';
+import { DT_BLK, DT_REG, O_DIRECTORY, O_STAT, S_IFBLK, S_IFDIR, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET, canWrite } from '../../syscall/flags.ts';
 import { Errno, SysError } from '../../syscall/errno.ts';
 import { encodeDirents } from '../../syscall/dirent.ts';
 import { makeStat, type Stat } from '../../syscall/stat.ts';
 import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
 import type { HostBlockDevice } from '../types.ts';
 
-type Handle = { kind: 'listing'; offset: number } | { kind: 'device'; device: HostBlockDevice; offset: number; stat: boolean };
+type Handle =
+  | { kind: 'listing'; offset: number }
+  | { kind: 'device'; device: HostBlockDevice; offset: number; stat: boolean }
+  | { kind: 'key'; device: HostBlockDevice; secret: Uint8Array; offset: number };
+
+const KEY_SUFFIX = '-key';
 
 export class HwScheme extends SchemeBase {
   readonly name = 'hw';
   private readonly handles = new HandleTable<Handle>();
   private readonly busy = new Set<HostBlockDevice>();
+  private readonly keys = new Map<string, HostBlockDevice>();
 
   constructor(private readonly devices: readonly HostBlockDevice[]) {
     super();
+    for (const device of devices) if (device.password !== undefined) this.keys.set(device.name + KEY_SUFFIX, device);
+  }
+
+  private names(): string[] {
+    return [...this.devices.map((d) => d.name), ...this.keys.keys()];
   }
 
   open(path: string, flags: number, call: Call): number {
     if (path === '') return this.handles.add({ kind: 'listing', offset: 0 });
+    const keyOf = this.keys.get(path);
+    if (keyOf) {
+      if (flags & O_STAT) return this.handles.add({ kind: 'key', device: keyOf, secret: new Uint8Array(0), offset: 0 });
+      if (call.caller.uid !== 0) throw new SysError(Errno.EACCES, 'only root may read a disk key');
+      this.keys.delete(path);
+      return this.handles.add({ kind: 'key', device: keyOf, secret: new TextEncoder().encode(keyOf.password), offset: 0 });
+    }
     const device = this.devices.find((d) => d.name === path);
     if (!device) throw new SysError(Errno.ENOENT, `/scheme/hw/${path}`);
     if (flags & O_DIRECTORY) throw new SysError(Errno.ENOTDIR);
@@ -49,6 +68,12 @@ export class HwScheme extends SchemeBase {
   }
 
   async read(id: number, count: number): Promise<Uint8Array> {
+    const key = this.handles.get(id);
+    if (key.kind === 'key') {
+      const out = key.secret.slice(key.offset, key.offset + count);
+      key.offset += out.length;
+      return out;
+    }
     const h = this.device(id);
     const length = Math.max(0, Math.min(count, h.device.sizeBytes - h.offset));
     if (length === 0) return new Uint8Array(0);
@@ -80,19 +105,21 @@ export class HwScheme extends SchemeBase {
   fstat(id: number): Stat {
     const h = this.handles.get(id);
     if (h.kind === 'listing') return makeStat({ mode: S_IFDIR | 0o555, nlink: 2 });
+    if (h.kind === 'key') return makeStat({ mode: S_IFREG | 0o400, nlink: 1, size: h.secret.length });
     return makeStat({ mode: S_IFBLK | (h.device.readOnly ? 0o400 : 0o600), nlink: 1, size: h.device.sizeBytes, rdev: 8 });
   }
 
   getdents(id: number, maxBytes: number): Uint8Array {
     const h = this.handles.get(id);
     if (h.kind !== 'listing') throw new SysError(Errno.ENOTDIR);
-    const { bytes, count } = encodeDirents(this.devices.slice(h.offset).map((d) => ({ name: d.name, type: DT_BLK })), maxBytes);
+    const { bytes, count } = encodeDirents(this.names().slice(h.offset).map((name) => ({ name, type: name.endsWith(KEY_SUFFIX) ? DT_REG : DT_BLK })), maxBytes);
     h.offset += count;
     return bytes;
   }
 
   fpath(id: number): string {
     const h = this.handles.get(id);
-    return h.kind === 'listing' ? '/scheme/hw' : `/scheme/hw/${h.device.name}`;
+    if (h.kind === 'listing') return '/scheme/hw';
+    return h.kind === 'key' ? `/scheme/hw/${h.device.name}${KEY_SUFFIX}` : `/scheme/hw/${h.device.name}`;
   }
 }
