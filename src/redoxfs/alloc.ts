@@ -44,6 +44,8 @@ export class Allocator {
   private freedThisTxn: number[] = [];
   private retiring: number[] = [];
   private cursor = HEADER_SLOTS;
+  /** Free blocks per group of COUNTS_PER_LEAF blocks: lets allocation skip full regions. */
+  private readonly freeInGroup: Uint32Array;
   used = 0;
 
   constructor(readonly blockCount: number, readonly depth: number) {
@@ -51,6 +53,9 @@ export class Allocator {
     this.use = new Uint8Array(blockCount);
     for (let b = 0; b < HEADER_SLOTS; b++) this.use[b] = Use.Header;
     this.used = HEADER_SLOTS;
+    this.freeInGroup = new Uint32Array(Math.ceil(blockCount / COUNTS_PER_LEAF));
+    for (let g = 0; g < this.freeInGroup.length; g++) this.freeInGroup[g] = Math.min(COUNTS_PER_LEAF, blockCount - g * COUNTS_PER_LEAF);
+    this.freeInGroup[0] -= HEADER_SLOTS;
     this.levels = [];
     this.dirty = [];
     let width = Math.ceil(blockCount / COUNTS_PER_LEAF);
@@ -97,11 +102,23 @@ export class Allocator {
 
   private recount(): void {
     let used = 0;
+    this.freeInGroup.fill(0);
     for (let b = 0; b < this.blockCount; b++) {
       if (this.use[b] !== Use.Normal && this.refs[b] !== 0) throw corrupt(b, 'block is both reserved and referenced');
       if (this.use[b] !== Use.Normal || this.refs[b] !== 0) used++;
+      else this.freeInGroup[Math.floor(b / COUNTS_PER_LEAF)]++;
     }
     this.used = used;
+  }
+
+  private took(b: number): void {
+    this.used++;
+    this.freeInGroup[Math.floor(b / COUNTS_PER_LEAF)]--;
+  }
+
+  private gaveBack(b: number): void {
+    this.used--;
+    this.freeInGroup[Math.floor(b / COUNTS_PER_LEAF)]++;
   }
 
   isFree(b: number): boolean {
@@ -118,7 +135,7 @@ export class Allocator {
     this.refs[b] = 1;
     this.born.add(b);
     this.markDirty(b);
-    this.used++;
+    this.took(b);
     return b;
   }
 
@@ -139,7 +156,7 @@ export class Allocator {
     const left = --this.refs[b]!;
     this.markDirty(b);
     if (left > 0) return left;
-    if (this.born.delete(b)) this.used--;
+    if (this.born.delete(b)) this.gaveBack(b);
     else {
       this.use[b] = Use.FreedThisTxn;
       this.freedThisTxn.push(b);
@@ -157,15 +174,21 @@ export class Allocator {
     }
   }
 
+  /** Next free block from the cursor on, wrapping once; whole full groups are skipped. */
   private findFree(): number {
-    for (let pass = 0; pass < 2; pass++) {
-      for (let b = this.cursor; b < this.blockCount; b++) {
+    const groups = this.freeInGroup.length;
+    const startGroup = Math.floor(this.cursor / COUNTS_PER_LEAF);
+    for (let step = 0; step <= groups; step++) {
+      const g = (startGroup + step) % groups;
+      if (this.freeInGroup[g] === 0) continue;
+      const from = step === 0 ? this.cursor : g * COUNTS_PER_LEAF;
+      const end = Math.min(this.blockCount, (g + 1) * COUNTS_PER_LEAF);
+      for (let b = from; b < end; b++) {
         if (this.refs[b] === 0 && this.use[b] === Use.Normal) {
-          this.cursor = b + 1;
+          this.cursor = b + 1 < this.blockCount ? b + 1 : HEADER_SLOTS;
           return b;
         }
       }
-      this.cursor = HEADER_SLOTS;
     }
     throw new FsError('ENOSPC', 'no free blocks left on the device');
   }
@@ -202,7 +225,7 @@ export class Allocator {
   private writeTableBlock(store: BlockStore, level: number, bytes: Uint8Array): Ptr {
     const addr = this.findFree();
     this.use[addr] = Use.Table;
-    this.used++;
+    this.took(addr);
     return store.write(addr, level === 0 ? BlockType.AllocLeaf : BlockType.AllocIndex, bytes);
   }
 
@@ -235,6 +258,11 @@ export class Allocator {
     return any ? bytes : null;
   }
 
+  /** Blocks the next commit will make free again. */
+  get releasedOnCommit(): number {
+    return this.freedThisTxn.length + this.retiring.length;
+  }
+
   /** Used blocks as the table just written records them (what a mount will count). */
   usedAfterCommit(): number {
     return this.used - this.freedThisTxn.length - this.retiring.length;
@@ -242,9 +270,10 @@ export class Allocator {
 
   /** Once the header is durable, what the transaction freed may be reused. */
   afterCommit(): void {
-    for (const b of this.freedThisTxn) this.use[b] = Use.Normal;
-    for (const b of this.retiring) this.use[b] = Use.Normal;
-    this.used -= this.freedThisTxn.length + this.retiring.length;
+    for (const b of [...this.freedThisTxn, ...this.retiring]) {
+      this.use[b] = Use.Normal;
+      this.gaveBack(b);
+    }
     this.freedThisTxn = [];
     this.retiring = [];
     this.born.clear();

@@ -109,10 +109,6 @@ export class Trees {
     if (this.cache.size > CACHE_NODES) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  clearCache(): void {
-    this.cache.clear();
-  }
-
   get(spec: TreeSpec, root: Root, key: number): Uint8Array | undefined {
     if (!root) return undefined;
     let node = this.load(root, spec);
@@ -134,14 +130,6 @@ export class Trees {
     for (let i = childIndex(node.keys, from); i < node.children.length; i++) {
       yield* this.walk(spec, this.load(node.children[i]!, spec, node.level - 1), from);
     }
-  }
-
-  /** The largest key, or undefined for an empty tree. */
-  lastKey(spec: TreeSpec, root: Root): number | undefined {
-    if (!root) return undefined;
-    let node = this.load(root, spec);
-    while (node.level > 0) node = this.load(node.children[node.children.length - 1]!, spec, node.level - 1);
-    return node.keys[node.keys.length - 1];
   }
 
   // ---- copy-on-write ----

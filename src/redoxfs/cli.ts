@@ -16,7 +16,8 @@ import {
 import { basename, join } from 'node:path';
 import { DEFAULT_KDF, type KdfParams } from './crypto.ts';
 import { FsError, isFsError } from './errors.ts';
-import { S_IFDIR, S_IFLNK, S_IFMT, type Timespec } from './format.ts';
+import { BLOCK_SIZE } from './device.ts';
+import { FORMAT_VERSION, S_IFDIR, S_IFLNK, S_IFMT, type Header, type Timespec } from './format.ts';
 import { RedoxFS, type Attr } from './fs.ts';
 import { nodeCrypto } from './node-crypto.ts';
 import { FileDevice } from './node-file-device.ts';
@@ -52,6 +53,7 @@ options:
   --password-file FILE      read the password from FILE (else $REDOXFS_PASSWORD, else a prompt)
   --new-password-file FILE  passwd: the new password
   --snapshot NAME           ls, cat, get, info: read a snapshot instead of the live filesystem
+  --owner UID:GID           put: owner of what is copied in (default 0:0)
   --kdf-memory KIB, --kdf-time N   Argon2id cost for mkfs --encrypt and passwd
 `;
 
@@ -63,7 +65,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--size', '--password-file', '--new-password-file', '--snapshot', '--kdf-memory', '--kdf-time']);
+const VALUE_FLAGS = new Set(['--size', '--password-file', '--new-password-file', '--snapshot', '--kdf-memory', '--kdf-time', '--owner']);
 const BOOLEAN_FLAGS = new Set(['--encrypt', '-r', '-p', '-l', '--help', '-h']);
 
 function parseArgs(argv: string[]): Args {
@@ -111,6 +113,11 @@ class Session {
     if (fromEnv !== undefined && fileFlag === '--password-file') return fromEnv;
     if (!this.io.prompt) throw new FsError('EACCES', `${purpose}: a password is needed (use ${fileFlag} FILE${fileFlag === '--password-file' ? ' or REDOXFS_PASSWORD' : ''})`);
     return this.io.prompt(`${purpose}: `);
+  }
+
+  /** Whether a password can be had without failing (file, environment or terminal). */
+  passwordAvailable(): boolean {
+    return flag(this.args, '--password-file') !== undefined || this.io.env.REDOXFS_PASSWORD !== undefined || this.io.prompt !== undefined;
   }
 
   kdf(): KdfParams {
@@ -209,30 +216,40 @@ async function cmdMkfs(s: Session): Promise<number> {
 async function cmdInfo(s: Session): Promise<number> {
   const [image] = need(s.args, 1, 'an IMAGE');
   const device = openImage(image!, true);
+  let header: Header;
   let slots: ReturnType<typeof headerSlots>;
   try {
+    header = newestHeader(device);
     slots = headerSlots(device);
   } finally {
     device.close();
   }
+  s.io.stdout.write(headerLines(image!, header, slots).join('\n') + '\n');
+  if (header.encrypted && !s.passwordAvailable()) {
+    s.io.stdout.write('(encrypted: give a password to see inodes and snapshots)\n');
+    return 0;
+  }
   return withFs(s, image!, true, (fs) => {
-    const v = fs.statvfs();
-    const lines = [
-      `image:        ${image}`,
-      `format:       RedoxFS version 1, block size ${v.blockSize}`,
-      `uuid:         ${v.uuid}`,
-      `size:         ${humanSize(v.blocks * v.blockSize)} (${v.blocks} blocks)`,
-      `used:         ${humanSize((v.blocks - v.freeBlocks) * v.blockSize)}`,
-      `free:         ${humanSize(v.freeBlocks * v.blockSize)} (${humanSize(v.availableBlocks * v.blockSize)} available)`,
-      `inodes:       ${v.files}`,
-      `generation:   ${v.generation}`,
-      `encrypted:    ${v.encrypted ? 'yes (AES-256-XTS, Argon2id)' : 'no'}`,
-      `snapshots:    ${fs.snapshots().length}`,
-      ...slots.map((slot) => `header slot ${slot.slot}: ${slot.problem ?? `generation ${slot.generation}`}`),
-    ];
-    s.io.stdout.write(lines.join('\n') + '\n');
+    s.io.stdout.write(`inodes:       ${fs.statvfs().files}\nsnapshots:    ${fs.snapshots().map((x) => x.name).join(', ') || 'none'}\n`);
     return 0;
   });
+}
+
+/** What the header alone tells, readable without the password. */
+function headerLines(image: string, h: Header, slots: ReturnType<typeof headerSlots>): string[] {
+  const bytes = (blocks: number) => humanSize(blocks * BLOCK_SIZE);
+  const hex = [...h.uuid].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return [
+    `image:        ${image}`,
+    `format:       RedoxFS version ${FORMAT_VERSION}, block size ${BLOCK_SIZE}`,
+    `uuid:         ${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
+    `size:         ${bytes(h.blockCount)} (${h.blockCount} blocks)`,
+    `used:         ${bytes(h.usedBlocks)}`,
+    `free:         ${bytes(h.blockCount - h.usedBlocks)}`,
+    `generation:   ${h.generation} (committed ${isoTime(h.commitTime)})`,
+    `encrypted:    ${h.kdf ? `yes (AES-256-XTS; Argon2id m=${h.kdf.m} KiB t=${h.kdf.t} p=${h.kdf.p})` : 'no'}`,
+    ...slots.map((slot) => `header slot ${slot.slot}: ${slot.problem ?? `generation ${slot.generation}`}`),
+  ];
 }
 
 function listEntries(fs: RedoxFS, dir: number): { name: string; ino: number }[] {
@@ -284,8 +301,11 @@ function at<T>(path: string, work: () => T): T {
   try {
     return work();
   } catch (e) {
-    if (isFsError(e) && !e.message.includes(path)) throw new FsError(e.code, `${path}: ${e.message.replace(/^[A-Z]+: /, '')}`, e.block);
-    throw e;
+    if (!isFsError(e) || e.message.includes(`${path}:`)) throw e;
+    const bare = e.message.replace(/^[A-Z]+: /, '');
+    const name = path.split('/').filter(Boolean).pop() ?? path;
+    const reason = bare.startsWith(`${name}: `) ? bare.slice(name.length + 2) : bare;
+    throw new FsError(e.code, `${path}: ${reason}`, e.block);
   }
 }
 
@@ -295,26 +315,37 @@ function hostTimes(path: string): { atime: Timespec; mtime: Timespec } {
   return { atime: split(st.atimeNs), mtime: split(st.mtimeNs) };
 }
 
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+function parseOwner(text: string | undefined): Owner {
+  if (text === undefined) return { uid: 0, gid: 0 };
+  const match = /^(\d+):(\d+)$/.exec(text);
+  if (!match) throw new UsageError(`--owner needs UID:GID, got ${JSON.stringify(text)}`);
+  return { uid: Number(match[1]), gid: Number(match[2]) };
+}
+
 /** Copies a host file, symlink or tree to `dir`/`name` inside the image. */
-function putTree(fs: RedoxFS, host: string, dir: number, name: string): number {
+function putTree(fs: RedoxFS, host: string, dir: number, name: string, owner: Owner): void {
   const st = lstatSync(host);
   const existing = lookupOrNull(fs, dir, name);
   let ino: number;
   if (st.isSymbolicLink()) {
     if (existing !== null) at(name, () => fs.unlink(dir, name));
-    ino = at(host, () => fs.symlink(dir, name, readlinkSync(host))).ino;
+    ino = at(host, () => fs.symlink(dir, name, readlinkSync(host), owner.uid, owner.gid)).ino;
   } else if (st.isDirectory()) {
-    ino = existing ?? at(host, () => fs.mkdir(dir, name, st.mode & 0o7777)).ino;
-    for (const child of readdirSync(host).sort()) putTree(fs, join(host, child), ino, child);
+    ino = existing ?? at(host, () => fs.mkdir(dir, name, st.mode & 0o7777, owner.uid, owner.gid)).ino;
+    for (const child of readdirSync(host).sort()) putTree(fs, join(host, child), ino, child, owner);
   } else if (st.isFile()) {
-    ino = existing ?? at(host, () => fs.create(dir, name, st.mode & 0o7777)).ino;
+    ino = existing ?? at(host, () => fs.create(dir, name, st.mode & 0o7777, owner.uid, owner.gid)).ino;
     at(host, () => fs.truncate(ino, 0));
     copyIn(fs, host, ino);
   } else {
     throw new FsError('EINVAL', `${host}: only files, directories and symlinks can be copied`);
   }
-  if (!st.isSymbolicLink()) fs.setattr(ino, { mode: st.mode & 0o7777, ...hostTimes(host) });
-  return 1;
+  if (!st.isSymbolicLink()) fs.setattr(ino, { mode: st.mode & 0o7777, ...owner, ...hostTimes(host) });
 }
 
 function copyIn(fs: RedoxFS, host: string, ino: number): void {
@@ -355,9 +386,10 @@ function destination(fs: RedoxFS, dest: string, name: string): { dir: number; na
 async function cmdPut(s: Session): Promise<number> {
   const [image, host, dest = '/'] = need(s.args, 2, 'an IMAGE and a HOSTPATH');
   if (!existsSync(host!)) throw new FsError('ENOENT', `${host}: no such file on the host`);
+  const owner = parseOwner(flag(s.args, '--owner'));
   return withFs(s, image!, false, (fs) => {
     const target = destination(fs, dest, basename(host!));
-    putTree(fs, host!, target.dir, target.name);
+    putTree(fs, host!, target.dir, target.name, owner);
     fs.commit();
     return 0;
   });
@@ -549,6 +581,11 @@ function terminalPrompt(question: string): Promise<string> {
 }
 
 function defaultIO(): CliIO {
+  // `redoxfs cat IMAGE FILE | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.once('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,

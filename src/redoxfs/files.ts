@@ -7,10 +7,13 @@
  *   bytes.
  * - A data block the committed state may reference is never rewritten: a write goes to a fresh
  *   block, unless the block was born in this transaction and only this file references it.
- * - `rec.blocks` counts the data blocks in the tree.
+ * - `rec.blocks` counts the data blocks mapped.
+ * - A file whose only mapped block is block 0 may point to it straight from the inode (no
+ *   tree): small files cost one block, not two.
  * - State changes per block, so an ENOSPC part-way leaves a consistent file (a short write).
  */
 
+import { isNode } from './btree.ts';
 import { BLOCK_SIZE } from './device.ts';
 import { FsError, isFsError } from './errors.ts';
 import { BlockType, decodePtrValue, encodePtrValue, type Ptr } from './format.ts';
@@ -22,6 +25,12 @@ export const MAX_FILE_SIZE = 2 ** 50;
 
 const SMALL_READ_BLOCKS = 2;
 const CACHE_BLOCKS = 256;
+
+/** The data block an inode points to straight, when its file is that one block. */
+function directBlock(st: InodeState): Ptr | null {
+  const c = st.content;
+  return c !== null && !isNode(c) && c.type === BlockType.Data ? c : null;
+}
 
 export class Files {
   private readonly cache = new Map<number, { sum: number; data: Uint8Array }>();
@@ -38,10 +47,10 @@ export class Files {
     const last = Math.floor((end - 1) / BLOCK_SIZE);
     const indexes: number[] = [];
     const ptrs: Ptr[] = [];
-    for (const [index, value] of this.vol.trees.entries(contentSpec(st), st.content, first)) {
+    for (const [index, ptr] of this.mapped(st, first)) {
       if (index > last) break;
       indexes.push(index);
-      ptrs.push(decodePtrValue(value, st.ino, BlockType.Data));
+      ptrs.push(ptr);
     }
     this.readBlocks(st, ptrs).forEach((data, i) => {
       const blockStart = indexes[i]! * BLOCK_SIZE;
@@ -85,8 +94,12 @@ export class Files {
     return data;
   }
 
-  /** Writes all of `data` at `offset` (or throws before writing anything past a failure). */
-  write(st: InodeState, offset: number, data: Uint8Array): void {
+  /**
+   * Writes all of `data` at `offset` (or throws before writing anything past a failure).
+   * `mayCommit`: when space runs short, the running transaction may be committed part-way
+   * (only a plain write allows it: its partial state is a consistent file).
+   */
+  write(st: InodeState, offset: number, data: Uint8Array, mayCommit = false): void {
     if (offset + data.length > MAX_FILE_SIZE) throw new FsError('EFBIG', `inode ${st.ino}: file would exceed ${MAX_FILE_SIZE} bytes`);
     if (data.length === 0) return;
     this.inodes.modify(st);
@@ -95,40 +108,76 @@ export class Files {
       const blockStart = index * BLOCK_SIZE;
       const from = Math.max(offset, blockStart);
       const to = Math.min(end, blockStart + BLOCK_SIZE);
-      this.writeBlock(st, index, from - blockStart, data.subarray(from - offset, to - offset));
+      this.writeBlock(st, index, from - blockStart, data.subarray(from - offset, to - offset), mayCommit);
       if (to > st.rec.size) st.rec.size = to;
     }
   }
 
   /** Puts `bytes` at `at` within block `index`, copying the rest of the block. */
-  private writeBlock(st: InodeState, index: number, at: number, bytes: Uint8Array): void {
+  private writeBlock(st: InodeState, index: number, at: number, bytes: Uint8Array, mayCommit: boolean): void {
     const existing = this.blockPtr(st, index);
     let block = bytes;
     if (bytes.length !== BLOCK_SIZE) {
       block = existing ? this.readBlock(st, existing).slice() : new Uint8Array(BLOCK_SIZE);
       block.set(bytes, at);
     }
-    const ptr = this.storeBlock(st, index, existing, block);
+    const ptr = this.storeBlock(st, index, existing, block, mayCommit);
     if (block !== bytes) this.remember(ptr, block);
   }
 
+  /** The data block at `index`, if one is mapped there. */
   private blockPtr(st: InodeState, index: number): Ptr | undefined {
+    const direct = directBlock(st);
+    if (direct) return index === 0 ? direct : undefined;
     const value = this.vol.trees.get(contentSpec(st), st.content, index);
     return value && decodePtrValue(value, st.ino, BlockType.Data);
+  }
+
+  /** Mapped blocks from index `first` on, in order. */
+  private *mapped(st: InodeState, first: number): Generator<[number, Ptr]> {
+    const direct = directBlock(st);
+    if (direct) {
+      if (first === 0) yield [0, direct];
+      return;
+    }
+    for (const [index, value] of this.vol.trees.entries(contentSpec(st), st.content, first)) {
+      yield [index, decodePtrValue(value, st.ino, BlockType.Data)];
+    }
+  }
+
+  /**
+   * Maps block `index` to `ptr`. A file whose only block is block 0 points to it straight
+   * from the inode; a second block turns that into a data tree.
+   */
+  private setBlock(st: InodeState, index: number, ptr: Ptr): void {
+    this.inodes.modify(st);
+    const direct = directBlock(st);
+    if (index === 0 && (st.content === null || direct)) {
+      st.content = ptr;
+      return;
+    }
+    if (direct) st.content = this.vol.trees.put(contentSpec(st), null, 0, encodePtrValue(direct));
+    st.content = this.vol.trees.put(contentSpec(st), st.content, index, encodePtrValue(ptr));
+  }
+
+  private unsetBlock(st: InodeState, index: number): void {
+    this.inodes.modify(st);
+    if (directBlock(st)) st.content = null;
+    else st.content = this.vol.trees.delete(contentSpec(st), st.content, index);
   }
 
   /**
    * Points block `index` at `block`'s bytes. The old block is released only after the tree
    * path is private: copying a shared leaf first takes a reference on it (top-down order).
    */
-  private storeBlock(st: InodeState, index: number, existing: Ptr | undefined, block: Uint8Array): Ptr {
+  private storeBlock(st: InodeState, index: number, existing: Ptr | undefined, block: Uint8Array, mayCommit = false): Ptr {
     const alloc = this.vol.alloc;
     if (existing && alloc.bornThisTxn(existing.addr) && alloc.refCount(existing.addr) === 1) {
       const ptr = this.vol.store.write(existing.addr, BlockType.Data, block);
-      st.content = this.vol.trees.put(contentSpec(st), st.content, index, encodePtrValue(ptr));
+      this.setBlock(st, index, ptr);
       return ptr;
     }
-    this.vol.ensureSpace(1);
+    this.vol.ensureSpace(1, { mayCommit });
     const addr = alloc.alloc();
     let ptr: Ptr;
     try {
@@ -137,7 +186,7 @@ export class Files {
       alloc.release(addr);
       throw e;
     }
-    st.content = this.vol.trees.put(contentSpec(st), st.content, index, encodePtrValue(ptr));
+    this.setBlock(st, index, ptr);
     if (existing) alloc.release(existing.addr);
     else st.rec.blocks++;
     return ptr;
@@ -153,12 +202,9 @@ export class Files {
 
   private shrink(st: InodeState, size: number): void {
     const keep = Math.ceil(size / BLOCK_SIZE);
-    const doomed: [number, Ptr][] = [];
-    for (const [index, value] of this.vol.trees.entries(contentSpec(st), st.content, keep)) {
-      doomed.push([index, decodePtrValue(value, st.ino, BlockType.Data)]);
-    }
+    const doomed = [...this.mapped(st, keep)];
     for (const [index, ptr] of doomed) {
-      st.content = this.vol.trees.delete(contentSpec(st), st.content, index);
+      this.unsetBlock(st, index);
       this.vol.alloc.release(ptr.addr);
       st.rec.blocks--;
     }

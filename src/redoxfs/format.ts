@@ -329,7 +329,9 @@ export function decodeInode(bytes: Uint8Array, ino: number, addr: number): Inode
   const v = viewOf(bytes);
   const time = (i: number): Timespec => ({ sec: getI64(v, 32 + i * 8), nsec: v.getUint32(64 + i * 4, true) });
   const content = readPtr(v, 80);
-  if (content && content.type !== BlockType.Node) throw corrupt(addr, `inode ${ino} has a bad content pointer`);
+  const mode = v.getUint32(0, true);
+  const direct = content?.type === BlockType.Data && (mode & S_IFMT) !== S_IFDIR;
+  if (content && content.type !== BlockType.Node && !direct) throw corrupt(addr, `inode ${ino} has a bad content pointer`);
   return {
     mode: v.getUint32(0, true), uid: v.getUint32(4, true), gid: v.getUint32(8, true), nlink: v.getUint32(12, true),
     size: getU64(v, 16), blocks: getU64(v, 24),
@@ -491,6 +493,7 @@ export function pointersInValue(kind: TreeKind, key: number, value: Uint8Array, 
     case TreeKind.Inodes: {
       const inode = decodeInode(value, key, addr);
       if (!inode.content) return [];
+      if (inode.content.type === BlockType.Data) return [{ ptr: inode.content, tree: null }];
       const contentKind = (inode.mode & S_IFMT) === S_IFDIR ? TreeKind.Directory : TreeKind.File;
       return [{ ptr: inode.content, tree: { kind: contentKind, owner: key } }];
     }

@@ -123,6 +123,10 @@ export class RedoxFS {
     this.inodes = new Inodes(vol);
     this.files = new Files(vol, this.inodes);
     this.dirs = new Directories(vol, this.inodes);
+    vol.makeRoom = () => {
+      this.changed = true;
+      this.commit();
+    };
   }
 
   /** Formats the device and returns the new filesystem mounted read-write. */
@@ -179,6 +183,7 @@ export class RedoxFS {
     this.check();
     this.vol.checkWritable();
     try {
+      if (this.depth === 0) this.vol.relieveSpacePressure();
       const result = this.op(work);
       this.changed = true;
       if (this.depth === 0 && this.vol.trees.dirtyNodes > AUTO_COMMIT_NODES) this.commit();
@@ -521,7 +526,7 @@ export class RedoxFS {
     checkRange(offset, data.length);
     return this.mutate(() => {
       const st = this.fileInode(ino);
-      this.files.write(st, offset, data);
+      this.files.write(st, offset, data, true);
       this.touch(st, { m: true, c: true });
       return data.length;
     });
@@ -539,7 +544,7 @@ export class RedoxFS {
   statvfs(): StatVfs {
     this.check();
     const h = this.vol.header;
-    const slop = Math.max(16, Math.floor(h.blockCount / 100));
+    const slop = this.vol.slop();
     const free = this.vol.alloc.freeBlocks;
     return {
       blockSize: BLOCK_SIZE, blocks: h.blockCount, freeBlocks: free, availableBlocks: Math.max(0, free - slop),
@@ -556,7 +561,7 @@ export class RedoxFS {
     if (this.vol.readOnly || !this.changed) return;
     this.flushInodes();
     this.vol.commit({ nextIno: this.inodes.nextIno, inodeCount: this.inodes.inodeCount });
-    this.inodes.reset();
+    this.inodes.afterCommit();
     this.changed = false;
   }
 

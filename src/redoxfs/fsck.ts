@@ -246,8 +246,7 @@ class NamespaceCheck {
     let count = 0;
     const limit = Math.ceil(rec.size / BLOCK_SIZE);
     try {
-      for (const [index, value] of this.trees.entries({ kind: TreeKind.File, owner: ino }, rec.content)) {
-        decodePtrValue(value, 0, BlockType.Data);
+      for (const [index] of fileBlocks(this.trees, ino, rec)) {
         count++;
         if (index >= limit) this.errors.push(`${where} has a block at index ${index}, past its size ${rec.size}`);
       }
@@ -255,6 +254,17 @@ class NamespaceCheck {
       return void this.errors.push(`${where}: ${message(e)}`);
     }
     if (count !== rec.blocks) this.errors.push(`${where} has ${count} data blocks, its record says ${rec.blocks}`);
+  }
+}
+
+/** The data blocks of a file or symlink: its tree, or the one block it points to straight. */
+function* fileBlocks(trees: Trees, ino: number, rec: InodeRecord): Generator<[number, Ptr]> {
+  if (rec.content?.type === BlockType.Data) {
+    yield [0, rec.content];
+    return;
+  }
+  for (const [index, value] of trees.entries({ kind: TreeKind.File, owner: ino }, rec.content)) {
+    yield [index, decodePtrValue(value, 0, BlockType.Data)];
   }
 }
 
@@ -341,8 +351,7 @@ class Scrubber {
 
   private file(ino: number, rec: InodeRecord, path: string): void {
     try {
-      for (const [, value] of this.trees.entries({ kind: TreeKind.File, owner: ino }, rec.content)) {
-        const ptr = decodePtrValue(value, 0, BlockType.Data);
+      for (const [, ptr] of fileBlocks(this.trees, ino, rec)) {
         const problem = this.verify(ptr);
         if (problem) this.report.damaged.push({ path, block: ptr.addr, reason: problem });
       }

@@ -8,13 +8,14 @@
  * - Before an inode's content tree is changed the first time in a transaction, its record is
  *   rewritten in the inode tree (`modify`), so the leaf holding it is private to the live tree
  *   and reference counts follow the copy-on-write order (parent before child).
- * - Clean states are dropped at commit, so a stale content pointer is never used.
+ * - A state stays the one object for its inode while it is cached, across commits, so an
+ *   operation may commit part-way (to free space) and go on using the states it holds.
  */
 
-import type { Root } from './btree.ts';
+import { isNode, type Root } from './btree.ts';
 import { FsError } from './errors.ts';
 import {
-  S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, TreeKind, decodeInode, encodeInode,
+  BlockType, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, TreeKind, decodeInode, encodeInode,
   type InodeRecord, type TreeSpec,
 } from './format.ts';
 import type { Volume } from './volume.ts';
@@ -98,7 +99,9 @@ export class Inodes {
   /** Removes the inode and frees everything only it referenced. */
   remove(st: InodeState): void {
     this.vol.liveRoot = this.vol.trees.delete(INODE_TREE, this.vol.liveRoot, st.ino);
-    this.vol.trees.drop(contentSpec(st), st.content);
+    const content = st.content;
+    if (content && !isNode(content) && content.type === BlockType.Data) this.vol.alloc.release(content.addr);
+    else this.vol.trees.drop(contentSpec(st), content);
     if (this.states.get(st.ino) === st && !st.dirty) this.cleanStates--;
     this.states.delete(st.ino);
     this.inodeCount--;
@@ -114,7 +117,13 @@ export class Inodes {
     }
   }
 
-  /** After commit (or after the live tree was replaced): forget every state. */
+  /** After commit: every state is clean and still true (its content root is now on disk). */
+  afterCommit(): void {
+    for (const st of this.states.values()) st.dirty = false;
+    this.cleanStates = this.states.size;
+  }
+
+  /** After the live tree was replaced (rollback): forget every state. */
   reset(): void {
     this.states.clear();
     this.cleanStates = 0;

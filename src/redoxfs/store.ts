@@ -78,9 +78,8 @@ export class BlockStore {
     return { addr, sum: crc32c(stored), type };
   }
 
-  /** The stored bytes without checks: for header slots and the checksum-only scrub. */
-  readRaw(addr: number): Uint8Array {
-    if (addr >= HEADER_SLOTS) this.checkAddress(addr);
+  private readRaw(addr: number): Uint8Array {
+    this.checkAddress(addr);
     const raw = new Uint8Array(BLOCK_SIZE);
     this.deviceCall(addr, () => this.device.read(addr, raw));
     return raw;

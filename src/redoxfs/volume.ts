@@ -58,6 +58,8 @@ export class Volume {
   liveRoot: Root;
   snapshotRoot: Root;
   private poisoned: FsError | null = null;
+  /** Set by the filesystem: commits the running transaction (frees what it released). */
+  makeRoom: (() => void) | null = null;
 
   private constructor(store: BlockStore, alloc: Allocator, header: Header, options: VolumeOptions) {
     this.store = store;
@@ -121,12 +123,32 @@ export class Volume {
   }
 
   /**
-   * Fails with ENOSPC unless `blocks` more can be taken while keeping room for the commit.
-   * `slop` keeps back extra space so deletions still work on a full filesystem.
+   * Fails with ENOSPC unless `blocks` more can be taken while keeping room for the commit and
+   * the slop. With `mayCommit`, first commits when that would free what this transaction
+   * released (the caller must be at a point where the state is consistent).
    */
-  ensureSpace(blocks: number, slop = true): void {
-    const keep = this.commitReserve() + (slop ? Math.max(16, Math.floor(this.header.blockCount / 100)) : 0);
-    if (this.alloc.freeBlocks < blocks + keep) throw new FsError('ENOSPC', 'no space left on the device');
+  ensureSpace(blocks: number, options: { mayCommit?: boolean } = {}): void {
+    if (this.hasSpace(blocks, true)) return;
+    if (options.mayCommit && this.alloc.releasedOnCommit > 0 && this.makeRoom) this.makeRoom();
+    if (!this.hasSpace(blocks, true)) throw new FsError('ENOSPC', 'no space left on the device');
+  }
+
+  private hasSpace(blocks: number, slop: boolean): boolean {
+    const keep = this.commitReserve() + (slop ? this.slop() : 0);
+    return this.alloc.freeBlocks >= blocks + keep;
+  }
+
+  /** Space kept back from writes so that deleting still works on a full filesystem. */
+  slop(): number {
+    return Math.max(16, Math.floor(this.header.blockCount / 100));
+  }
+
+  /**
+   * Space is short but the running transaction freed blocks: committing makes them reusable.
+   * Deletions call this too, before they eat into the slop.
+   */
+  relieveSpacePressure(): void {
+    if (this.alloc.releasedOnCommit > 0 && this.makeRoom && !this.hasSpace(this.slop(), false)) this.makeRoom();
   }
 
   /** The commit protocol. `extra` header fields (nextIno, inodeCount, kdf) come from above. */

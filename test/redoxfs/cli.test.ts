@@ -61,11 +61,12 @@ describe('redoxfs tool', () => {
     hostTree(src);
     await ok(['mkfs', image, '--size', '16M']);
     assert.equal(statSync(image).size, 16 * 1024 * 1024);
-    assert.match((await ok(['info', image])).out, /size:\s+16\.0 MiB/);
-    await ok(['put', image, src, '/']);
+    assert.match((await ok(['info', image])).out, /size:\s+16\.0 MiB[^]*header slot 3: generation \d+[^]*inodes:\s+2/);
+    await ok(['put', image, src, '/', '--owner', '1000:100']);
+    assert.equal((await run(['put', image, src, '/', '--owner', 'me'])).status, 2);
     assert.deepEqual((await ok(['ls', image, '/src'])).out.split('\n').filter(Boolean), ['hello.txt', 'sub']);
     const long = (await ok(['ls', image, '/src/sub', '-l'])).out;
-    assert.match(long, /-rwxr-x--x .* 300000 .* data\.bin/);
+    assert.match(long, /-rwxr-x--x +1 +1000 +100 +300000 .* data\.bin/);
     assert.match(long, /link -> \.\.\/hello\.txt/);
     assert.equal((await ok(['cat', image, '/src/hello.txt'])).out, 'hello from the host\n');
     assert.deepEqual((await ok(['cat', image, '/src/sub/data.bin'])).bytes, Buffer.from(pattern(3, 300_000)));
@@ -82,6 +83,13 @@ describe('redoxfs tool', () => {
     await ok(['mkdir', image, '/a/b/c', '-p']);
     await ok(['mv', image, '/src/hello.txt', '/a/b']);
     assert.match((await ok(['ls', image, '/a/b'])).out, /hello\.txt/);
+    await ok(['mv', image, '/a/b/hello.txt', '/a/renamed.txt']);
+    const single = join(dir, 'single');
+    mkdirSync(single);
+    await ok(['get', image, '/a/renamed.txt', single]);
+    assert.equal(readFileSync(join(single, 'renamed.txt'), 'utf8'), 'hello from the host\n');
+    assert.equal((await run(['mkdir', image, '/a'])).status, 1);
+    assert.match((await run(['mkdir', image, '/a'])).err, /\/a: file exists/);
     const rmDir = await run(['rm', image, '/src']);
     assert.equal(rmDir.status, 1);
     assert.match(rmDir.err, /\/src: is a directory \(use -r\)/);
@@ -133,7 +141,10 @@ describe('redoxfs tool', () => {
     await ok(['passwd', image, '--password-file', pwFile, '--new-password-file', newPwFile, ...KDF]);
     assert.match((await run(['ls', image], { REDOXFS_PASSWORD: 'hunter2' })).err, /wrong password/);
     assert.match((await ok(['cat', image, '/plans.txt'], { REDOXFS_PASSWORD: 'correct horse' })).out, /^THE-PLAN-IN-PLAINTEXT/);
-    assert.match((await ok(['info', image], { REDOXFS_PASSWORD: 'correct horse' })).out, /encrypted:\s+yes/);
+    assert.match((await ok(['info', image], { REDOXFS_PASSWORD: 'correct horse' })).out, /encrypted:\s+yes[^]*snapshots:\s+none/);
+    const locked = await ok(['info', image]);
+    assert.match(locked.out, /encrypted:\s+yes \(AES-256-XTS; Argon2id m=64 KiB t=1 p=1\)/);
+    assert.match(locked.out, /give a password/);
   });
 
   it('refuses foreign, corrupt and missing images with a message', async () => {
@@ -149,6 +160,10 @@ describe('redoxfs tool', () => {
     writeFileSync(empty, '');
     assert.match((await run(['ls', empty])).err, /too small/);
     assert.match((await run(['ls', join(dir, 'nowhere.img')])).err, /no such image file/);
+    const cut = join(dir, 'cut.img');
+    await ok(['mkfs', cut, '--size', '4M']);
+    writeFileSync(cut, readFileSync(cut).subarray(0, 2 * 1024 * 1024));
+    assert.match((await run(['ls', cut])).err, /image is truncated/);
 
     const image = join(dir, 'rot.img');
     const file = join(dir, 'big.bin');

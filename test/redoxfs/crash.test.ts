@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FaultDevice, MemoryDevice, RedoxFS, crashImage, seededRandom } from '../../src/redoxfs/index.ts';
 import { resolve, resolveParent } from '../../src/redoxfs/paths.ts';
-import { pattern } from './helpers.ts';
+import { TEST_KDF, pattern } from './helpers.ts';
 import { cloneTree, diffTrees, dump, type Tree } from './model.ts';
 
 interface Commit {
@@ -45,7 +45,7 @@ function workload(fs: RedoxFS, device: FaultDevice, steps: number, seed: number)
   let serial = 0;
   for (let step = 0; step < steps; step++) {
     const files = [...model].filter(([, v]) => v !== 'dir').map(([k]) => k);
-    const op = files.length < 3 ? 0 : Math.floor(random() * 6.6);
+    const op = files.length < 3 ? 0 : Math.floor(random() * 7.2);
     if (op === 0) {
       const path = `${pick(DIRS)}/f${serial++}`;
       const data = pattern(seed * 1000 + step, Math.floor(random() * 3) * 4096 + Math.floor(random() * 3000));
@@ -84,6 +84,18 @@ function workload(fs: RedoxFS, device: FaultDevice, steps: number, seed: number)
       const next = new Uint8Array(size);
       next.set(old.subarray(0, Math.min(size, old.length)));
       model.set(path, next);
+    } else if (op === 7) {
+      const dirs = [...model].filter(([, v]) => v === 'dir').map(([k]) => k);
+      const empty = dirs.filter((d) => !DIRS.includes(d) && ![...model.keys()].some((p) => p.startsWith(d + '/')));
+      const path = empty.length > 0 && random() < 0.5 ? pick(empty) : `${pick(['', ...dirs])}/dir${serial++}`;
+      const { dir, name } = resolveParent(fs, path);
+      if (model.has(path)) {
+        fs.rmdir(dir, name);
+        model.delete(path);
+      } else {
+        fs.mkdir(dir, name);
+        model.set(path, 'dir');
+      }
     } else if (op === 6) {
       commit();
       const names = [...snapshots.keys()];
@@ -109,14 +121,14 @@ function workload(fs: RedoxFS, device: FaultDevice, steps: number, seed: number)
   return commits;
 }
 
-function checkCut(base: MemoryDevice, device: FaultDevice, commits: Commit[], cut: number, seed: number): void {
+function checkCut(base: MemoryDevice, device: FaultDevice, commits: Commit[], cut: number, seed: number, password?: string): void {
   const random = seededRandom(seed);
   const modes = [0, 0.5, 1];
   const image = crashImage(base, device.events, cut, { random, keepProbability: modes[seed % 3], tear: seed % 2 === 0 });
   const context = `cut after ${cut} writes, seed ${seed}`;
   let fs: RedoxFS;
   try {
-    fs = RedoxFS.mount(image);
+    fs = RedoxFS.mount(image, { password });
   } catch (e) {
     assert.fail(`${context}: mount failed: ${(e as Error).message}`);
   }
@@ -131,7 +143,7 @@ function checkCut(base: MemoryDevice, device: FaultDevice, commits: Commit[], cu
   assert.deepEqual(fs.snapshots().map((s) => s.name).sort(), [...found.snapshots.keys()].sort(), `${context}: snapshots`);
   if (seed % 10 !== 0) return;
   for (const [name, tree] of found.snapshots) {
-    const diff = diffTrees(dump(RedoxFS.mount(image, { snapshot: name })), tree);
+    const diff = diffTrees(dump(RedoxFS.mount(image, { snapshot: name, password })), tree);
     assert.equal(diff, null, `${context}: snapshot ${name}: ${diff}`);
   }
 }
@@ -157,6 +169,17 @@ describe('crash consistency', () => {
     }
   });
 
+  it('an encrypted image survives 400 seeded power cuts the same way', () => {
+    const base = new MemoryDevice(2048);
+    RedoxFS.mkfs(base, { password: 'pw', kdf: TEST_KDF }).unmount();
+    const device = new FaultDevice(base);
+    const fs = RedoxFS.mount(device, { password: 'pw' });
+    const commits = workload(fs, device, 250, 31);
+    fs.unmount();
+    const random = seededRandom(9);
+    for (let i = 0; i < 400; i++) checkCut(base, device, commits, Math.floor(random() * (device.writeCount + 1)), i, 'pw');
+  });
+
   it('a device that loses power mid-commit fails cleanly and the image mounts', () => {
     const base = new MemoryDevice(1024);
     RedoxFS.mkfs(base).unmount();
@@ -170,6 +193,7 @@ describe('crash consistency', () => {
           if (i % 10 === 9) fs.commit();
         }
       }, /EIO/);
+      assert.ok(device.lostPower);
       const after = RedoxFS.mount(device.afterPowerCut({ random: seededRandom(cut), keepProbability: 0.5, tear: true }));
       assert.deepEqual(after.fsck().errors, []);
     }

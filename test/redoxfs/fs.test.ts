@@ -239,6 +239,20 @@ describe('file data', () => {
     assertClean(fs);
   });
 
+  it('reuses space freed in the running transaction by committing when the device runs short', () => {
+    const { fs } = freshFs(512);
+    const f = fs.create(1, 'f');
+    const size = 1200 * 1024;
+    for (let round = 0; round < 12; round++) fs.write(f.ino, 0, pattern(round, size));
+    assert.deepEqual(fs.read(f.ino, 0, size), pattern(11, size));
+    for (let cycle = 0; cycle < 4; cycle++) {
+      for (let i = 0; i < 120; i++) fs.write(fs.create(1, `small-${i}`).ino, 0, pattern(i, 3000));
+      for (let i = 0; i < 120; i++) fs.unlink(1, `small-${i}`);
+    }
+    fs.commit();
+    assertClean(fs);
+  });
+
   it('keeps an unlinked open file until release, and purges it after a crash', () => {
     const { device, fs } = freshFs();
     const f = fs.create(1, 'f');

@@ -23,7 +23,7 @@ describe('a directory of 100,000 entries', () => {
     for (let i = 0; i < n; i++) fs.create(big.ino, `file-${i}`);
     fs.commit();
     const createMs = performance.now() - started;
-    assert.ok(createMs < 30_000, `creating ${n} files took ${createMs.toFixed(0)} ms`);
+    assert.ok(createMs < 60_000, `creating ${n} files took ${createMs.toFixed(0)} ms`);
     for (let i = 0; i < 100; i++) fs.create(small.ino, `file-${i}`);
     fs.commit();
 
@@ -31,11 +31,15 @@ describe('a directory of 100,000 entries', () => {
     const sample = Array.from({ length: 2000 }, (_, i) => `file-${(i * 7919) % n}`);
     const smallSample = Array.from({ length: 2000 }, (_, i) => `file-${i % 100}`);
     timeLookups(again, big.ino, sample, 1);
-    const bigCost = timeLookups(again, big.ino, sample, 3);
-    const smallCost = timeLookups(again, small.ino, smallSample, 3);
+    let bigCost = Infinity;
+    let smallCost = Infinity;
+    for (let round = 0; round < 5; round++) {
+      bigCost = Math.min(bigCost, timeLookups(again, big.ino, sample, 1));
+      smallCost = Math.min(smallCost, timeLookups(again, small.ino, smallSample, 1));
+    }
     const why = `lookup in 100k entries ${bigCost.toFixed(4)} ms vs ${smallCost.toFixed(4)} ms in 100`;
-    assert.ok(bigCost < smallCost * 10 + 0.02, why);
-    assert.ok(bigCost < 0.2, why);
+    assert.ok(bigCost < smallCost * 10 + 0.005, why);
+    assert.ok(bigCost < 0.5, why);
 
     const seen = new Set<string>();
     let cookie = 0;
@@ -52,10 +56,11 @@ describe('a directory of 100,000 entries', () => {
         cookie = e.next;
       }
       if (pieces === 50) for (let i = 0; i < 500; i++) again.unlink(big.ino, `file-${i}`);
+      if (pieces === 60) for (let i = 0; i < 500; i++) again.create(big.ino, `late-${i}`);
     }
     assert.ok(pieces >= 99, `${pieces} pieces`);
     for (let i = 500; i < n; i++) assert.ok(seen.has(`file-${i}`), `file-${i} missing from the listing`);
-    assert.equal(again.getattr(big.ino).size, n - 500);
+    assert.equal(again.getattr(big.ino).size, n);
     again.commit();
     assert.deepEqual(again.fsck().errors, []);
   });
