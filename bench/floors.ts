@@ -3,6 +3,9 @@
  * with the same primitives, so each OS figure is read as a ratio, not an absolute time.
  */
 import { spawnSync } from 'node:child_process';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 export function median(values: number[]): number {
@@ -71,4 +74,26 @@ export function nodeStartMillis(count: number): number {
     samples.push(performance.now() - start);
   }
   return median(samples);
+}
+
+/** Writing (then fsync) and reading a host file in 128 KiB chunks: the floor of the OS's file I/O. */
+export function hostFileMiBps(totalMiB: number): { write: number; read: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'redox-bench-'));
+  const path = join(dir, 'floor.dat');
+  const chunk = new Uint8Array(128 * 1024).map((_, i) => i & 0xff);
+  try {
+    let start = performance.now();
+    const out = openSync(path, 'w');
+    for (let done = 0; done < totalMiB * 1024 * 1024; done += chunk.length) writeSync(out, chunk);
+    fsyncSync(out);
+    closeSync(out);
+    const write = totalMiB / ((performance.now() - start) / 1000);
+    start = performance.now();
+    const input = openSync(path, 'r');
+    while (readSync(input, chunk) > 0);
+    closeSync(input);
+    return { write, read: totalMiB / ((performance.now() - start) / 1000) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -3,14 +3,22 @@
  * host in the same run. Medians throughout; read the ratios (the machine is shared and noisy).
  */
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { atomicsRoundTripMicros, median, nodeStartMillis, sharedCopyMiBps, workerStartMillis } from './floors.ts';
+import { atomicsRoundTripMicros, hostFileMiBps, median, nodeStartMillis, sharedCopyMiBps, workerStartMillis } from './floors.ts';
+import { runRedoxfsBench } from './redoxfs.ts';
 
 const REDOX = fileURLToPath(new URL('../bin/redox', import.meta.url));
 
-function runInOs(command: string): { stdout: string; ms: number } {
+const DISK = fileURLToPath(new URL('../build/base/harddrive.img', import.meta.url));
+
+/** Boots `image` (a scratch copy of the default disk, so file figures include real fsyncs) or the default disk ephemerally. */
+function runInOs(command: string, image?: string): { stdout: string; ms: number } {
   const start = performance.now();
-  const result = spawnSync(process.execPath, [REDOX, 'run', '-c', command], { encoding: 'utf8' });
+  const target = image ? [image] : [DISK, '--ephemeral'];
+  const result = spawnSync(process.execPath, [REDOX, 'run', ...target, '-c', command], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`redox run -c ${command} failed: ${result.stderr}`);
   return { stdout: result.stdout, ms: performance.now() - start };
 }
@@ -20,7 +28,12 @@ function row(name: string, value: number, unit: string, floorName: string, floor
   console.log(`${name.padEnd(28)} ${value.toFixed(2).padStart(10)} ${unit.padEnd(6)} | ${floorName.padEnd(34)} ${floor.toFixed(2).padStart(10)} ${unit.padEnd(6)} | ${(ratio * 100).toFixed(1).padStart(6)}% of floor`);
 }
 
-const os = JSON.parse(runInOs('sysbench').stdout.trim().split('\n').pop()!) as { syscallMicros: number; pipeMiBps: number; spawnMillis: number };
+const scratch = mkdtempSync(join(tmpdir(), 'redox-bench-disk-'));
+const scratchDisk = join(scratch, 'harddrive.img');
+copyFileSync(DISK, scratchDisk);
+const os = JSON.parse(runInOs('sysbench', scratchDisk).stdout.trim().split('\n').pop()!) as {
+  syscallMicros: number; pipeMiBps: number; spawnMillis: number; fileWriteMiBps: number; fileReadMiBps: number;
+};
 const bootMs = median(Array.from({ length: 7 }, () => runInOs('true').ms));
 
 console.log('figure                            value         | floor (host, same run)                  value         | ratio');
@@ -28,3 +41,9 @@ row('syscall round trip (getpid)', os.syscallMicros, 'us', 'raw Atomics.wait/not
 row('pipe throughput, 64 MiB', os.pipeMiBps, 'MiB/s', 'raw SharedArrayBuffer copy', sharedCopyMiBps(256), true);
 row('spawn + wait /bin/true', os.spawnMillis, 'ms', 'new Worker until it answers', await workerStartMillis(11), false);
 row('boot to exit (redox run -c true)', bootMs, 'ms', 'bare `node -e ""`', nodeStartMillis(7), false);
+const hostFile = hostFileMiBps(64);
+row('file write + fsync, 64 MiB', os.fileWriteMiBps, 'MiB/s', 'host file write + fsync', hostFile.write, true);
+row('file read, 64 MiB', os.fileReadMiBps, 'MiB/s', 'host file read', hostFile.read, true);
+rmSync(scratch, { recursive: true, force: true });
+console.log('\nRedoxFS library on a host image file (no OS in between):');
+runRedoxfsBench(256);

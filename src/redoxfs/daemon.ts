@@ -11,14 +11,14 @@
 import { encodeDirents } from '../syscall/dirent.ts';
 import { Errno, SysError } from '../syscall/errno.ts';
 import {
-  F_GETFL, F_SETFL, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_STAT, O_SYMLINK, O_TRUNC, SEEK_CUR, SEEK_END,
+  EVENT_READ, F_GETFL, F_SETFL, O_APPEND, O_CREAT, O_RDWR, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_STAT, O_SYMLINK, O_TRUNC, SEEK_CUR, SEEK_END,
   SEEK_SET, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, canRead, canWrite,
 } from '../syscall/flags.ts';
 import { decodeRequest } from '../syscall/packet.ts';
 import { SIGTERM } from '../syscall/signal.ts';
 import { DATA_CAPACITY } from '../syscall/slot.ts';
 import { makeStat, type Stat } from '../syscall/stat.ts';
-import { fcntl, fsync, lseek, read, write } from '../libc/fs.ts';
+import { fcntl, fsync, lseek, open, read, write } from '../libc/fs.ts';
 import { signal } from '../libc/signal.ts';
 import { SchemeServer, type Requester, type SchemeHandler } from '../libc/scheme.ts';
 import { BLOCK_SIZE, type BlockDevice } from './device.ts';
@@ -29,9 +29,18 @@ import { R_OK, W_OK, X_OK, checkAccess } from './perm.ts';
 
 const MAX_SYMLINKS = 40;
 
-/** A block device over a file descriptor (the disk the kernel's `hw` scheme hands the daemon). */
+/** Unflushed writes held before they go to the disk in runs (the device contract allows it). */
+const WRITE_BACK_BLOCKS = 2048;
+
+/**
+ * A block device over a file descriptor (the disk the kernel's `hw` scheme hands the daemon).
+ * Writes are held until flush (or until 8 MiB are held) and then sent as runs of consecutive
+ * blocks, one syscall pair per run instead of per block; reads see held writes first.
+ */
 export class FdBlockDevice implements BlockDevice {
   readonly blockSize = BLOCK_SIZE;
+  private readonly held = new Map<number, Uint8Array>();
+
   constructor(
     private readonly fd: number,
     readonly blockCount: number,
@@ -42,6 +51,15 @@ export class FdBlockDevice implements BlockDevice {
   }
 
   readBlocks(first: number, out: Uint8Array): void {
+    this.readDisk(first, out);
+    if (this.held.size === 0) return;
+    for (let i = 0; i < out.length / BLOCK_SIZE; i++) {
+      const pending = this.held.get(first + i);
+      if (pending) out.set(pending, i * BLOCK_SIZE);
+    }
+  }
+
+  private readDisk(first: number, out: Uint8Array): void {
     lseek(this.fd, first * BLOCK_SIZE, SEEK_SET);
     let done = 0;
     while (done < out.length) {
@@ -53,11 +71,28 @@ export class FdBlockDevice implements BlockDevice {
   }
 
   write(block: number, data: Uint8Array): void {
-    lseek(this.fd, block * BLOCK_SIZE, SEEK_SET);
-    write(this.fd, data);
+    if (!Number.isInteger(block) || block < 0 || block >= this.blockCount) throw new RangeError(`block ${block} is outside the disk`);
+    this.held.set(block, data.slice());
+    if (this.held.size >= WRITE_BACK_BLOCKS) this.writeHeld();
+  }
+
+  private writeHeld(): void {
+    const blocks = [...this.held.keys()].sort((a, b) => a - b);
+    const perRun = DATA_CAPACITY / BLOCK_SIZE / 2;
+    for (let i = 0; i < blocks.length; ) {
+      let end = i + 1;
+      while (end < blocks.length && blocks[end] === blocks[end - 1]! + 1 && end - i < perRun) end++;
+      const run = new Uint8Array((end - i) * BLOCK_SIZE);
+      for (let k = i; k < end; k++) run.set(this.held.get(blocks[k]!)!, (k - i) * BLOCK_SIZE);
+      lseek(this.fd, blocks[i]! * BLOCK_SIZE, SEEK_SET);
+      write(this.fd, run);
+      i = end;
+    }
+    this.held.clear();
   }
 
   flush(): void {
+    this.writeHeld();
     fsync(this.fd);
   }
 }
@@ -341,42 +376,102 @@ export class RedoxFsHandler implements SchemeHandler {
   }
 }
 
-/** Serves `fs` as scheme `name` until SIGTERM; commits whenever the request queue runs dry. */
+/** How long the daemon waits, once requests stop coming, before it commits on its own. */
+const IDLE_COMMIT_MS = 100;
+const EVENT_SOCKET = 1;
+const EVENT_TIMER = 2;
+
+/** The daemon's wait for work: its scheme socket, or the idle-commit timer, through an event queue. */
+class Waiter {
+  private readonly queue = open('/scheme/event', O_RDWR);
+  private readonly timer = open('/scheme/time/1', O_RDWR);
+  private armed = false;
+
+  constructor(socket: number) {
+    this.register(socket, EVENT_SOCKET);
+  }
+
+  private register(fd: number, data: number, interest = EVENT_READ): void {
+    const record = new DataView(new ArrayBuffer(16));
+    record.setInt32(0, fd, true);
+    record.setUint32(4, interest, true);
+    record.setFloat64(8, data, true);
+    write(this.queue, new Uint8Array(record.buffer));
+  }
+
+  arm(ms: number): void {
+    const now = new DataView(read(this.timer, 16).buffer);
+    const deadline = new DataView(new ArrayBuffer(16));
+    const nsec = now.getFloat64(8, true) + ms * 1e6;
+    deadline.setFloat64(0, now.getFloat64(0, true) + Math.floor(nsec / 1e9), true);
+    deadline.setFloat64(8, nsec % 1e9, true);
+    write(this.timer, new Uint8Array(deadline.buffer));
+    if (!this.armed) this.register(this.timer, EVENT_TIMER);
+    this.armed = true;
+  }
+
+  disarm(): void {
+    if (this.armed) this.register(this.timer, EVENT_TIMER, 0);
+    this.armed = false;
+  }
+
+  /** Blocks until a request or the timer; true if only the timer fired. */
+  wait(): boolean {
+    const events = read(this.queue, 64);
+    let socket = false;
+    let timer = false;
+    for (let at = 0; at + 16 <= events.length; at += 16) {
+      const data = new DataView(events.buffer, events.byteOffset + at, 16).getFloat64(8, true);
+      if (data === EVENT_SOCKET) socket = true;
+      if (data === EVENT_TIMER) timer = true;
+    }
+    return timer && !socket;
+  }
+}
+
+/**
+ * Serves `fs` as scheme `name` until SIGTERM. Requests are taken without blocking; once none are
+ * waiting, the daemon sleeps on an event queue, and if it has served changes since its last
+ * commit it commits after IDLE_COMMIT_MS of quiet (fsync commits at once, whatever the timer).
+ */
 export function serveRedoxFS(fs: RedoxFS, name: string, onReady: () => void): void {
   const server = SchemeServer.register(name);
   const handler = new RedoxFsHandler(fs);
+  const flags = fcntl(server.fd, F_GETFL);
+  fcntl(server.fd, F_SETFL, flags | O_NONBLOCK);
+  const waiter = new Waiter(server.fd);
   let stopping = false;
+  let servedSinceCommit = 0;
   signal(SIGTERM, () => (stopping = true));
   onReady();
-  const setBlocking = (blocking: boolean): void => {
-    const flags = fcntl(server.fd, F_GETFL);
-    fcntl(server.fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK);
-  };
-  setBlocking(false);
   while (!stopping) {
-    let packet: Uint8Array;
+    let packet: Uint8Array | null = null;
     try {
       packet = read(server.fd, DATA_CAPACITY);
     } catch (error) {
-      if (!(error instanceof SysError)) throw error;
-      if (error.errno === Errno.EINTR) continue;
-      if (error.errno !== Errno.EAGAIN) throw error;
-      guard(() => fs.commit());
-      setBlocking(true);
-      // A SIGTERM handled during the calls above must not be slept through; one that arrives
-      // from here on interrupts the read itself (EINTR).
-      if (stopping) break;
-      try {
-        packet = read(server.fd, DATA_CAPACITY);
-      } catch (blocked) {
-        if (blocked instanceof SysError && blocked.errno === Errno.EINTR) continue;
-        throw blocked;
-      } finally {
-        setBlocking(false);
-      }
+      if (!(error instanceof SysError) || (error.errno !== Errno.EAGAIN && error.errno !== Errno.EINTR)) throw error;
     }
-    if (packet.length === 0) break;
-    server.handle(handler, decodeRequest(packet));
+    if (packet !== null) {
+      if (packet.length === 0) break;
+      server.handle(handler, decodeRequest(packet));
+      servedSinceCommit++;
+      continue;
+    }
+    if (servedSinceCommit > 0) waiter.arm(IDLE_COMMIT_MS);
+    // A SIGTERM handled during the calls above must not be slept through; one that arrives from
+    // here on interrupts the wait itself (EINTR).
+    if (stopping) break;
+    let quiet = false;
+    try {
+      quiet = waiter.wait();
+    } catch (error) {
+      if (!(error instanceof SysError && error.errno === Errno.EINTR)) throw error;
+    }
+    if (quiet) {
+      guard(() => fs.commit());
+      servedSinceCommit = 0;
+      waiter.disarm();
+    }
   }
   fs.unmount();
 }

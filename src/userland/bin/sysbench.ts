@@ -1,9 +1,13 @@
 /**
  * sysbench: kernel microbenchmarks run inside the OS (bench/run.ts drives it and prints each
  * figure beside its floor). Prints one JSON object: median syscall round trip, pipe throughput
- * to a child, spawn+wait latency.
+ * to a child, spawn+wait latency, and file write (with fsync) and read throughput on the root
+ * filesystem.
  */
-import { close, exit, monotonicMs, pipe, read, spawn, stdout, syscall, waitpid, write } from '../../libc/index.ts';
+import {
+  O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, close, exit, fsync, monotonicMs, open, pipe, read, spawn, stdout, syscall, unlink,
+  waitpid, write,
+} from '../../libc/index.ts';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -42,12 +46,34 @@ function spawnMillis(count: number): number {
   return median(samples);
 }
 
+function fileMiBps(totalMiB: number): { write: number; read: number } {
+  const path = '/tmp/sysbench.dat';
+  const chunk = new Uint8Array(128 * 1024).map((_, i) => i & 0xff);
+  let start = monotonicMs();
+  const out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600);
+  for (let done = 0; done < totalMiB * 1024 * 1024; done += chunk.length) write(out, chunk);
+  fsync(out);
+  close(out);
+  const writeMiBps = totalMiB / ((monotonicMs() - start) / 1000);
+  start = monotonicMs();
+  const input = open(path, O_RDONLY);
+  while (read(input, chunk.length).length > 0);
+  close(input);
+  const readMiBps = totalMiB / ((monotonicMs() - start) / 1000);
+  unlink(path);
+  return { write: writeMiBps, read: readMiBps };
+}
+
 export function main(args: string[]): number {
   if (args[1] === '--drain') {
     while (read(0, 128 * 1024).length > 0);
     return 0;
   }
-  const result = { syscallMicros: syscallMicros(9, 5000), pipeMiBps: pipeMiBps(64), spawnMillis: spawnMillis(21) };
+  const file = fileMiBps(64);
+  const result = {
+    syscallMicros: syscallMicros(9, 5000), pipeMiBps: pipeMiBps(64), spawnMillis: spawnMillis(21),
+    fileWriteMiBps: file.write, fileReadMiBps: file.read,
+  };
   stdout.write(JSON.stringify(result) + '\n');
   return exit(0);
 }
