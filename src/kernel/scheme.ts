@@ -6,7 +6,7 @@
  * leading slash ('' is the root itself).
  */
 import { Errno, SysError } from '../syscall/errno.ts';
-import type { Stat } from '../syscall/stat.ts';
+import type { Stat, StatVfs } from '../syscall/stat.ts';
 import type { Caller } from './types.ts';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -33,6 +33,7 @@ export interface Scheme {
   fpath(id: number, call: Call): MaybePromise<string>;
   fchmod(id: number, mode: number, call: Call): MaybePromise<void>;
   fchown(id: number, uid: number, gid: number, call: Call): MaybePromise<void>;
+  fstatvfs(id: number, call: Call): MaybePromise<StatVfs>;
   /** Current readiness (EVENT_READ | EVENT_WRITE) of a handle, for the event scheme. */
   poll(id: number, interest: number, call: Call): MaybePromise<number>;
   mkdir(path: string, mode: number, call: Call): MaybePromise<void>;
@@ -83,6 +84,9 @@ export abstract class SchemeBase implements Scheme {
     return unsupported();
   }
   fchown(_id: number, _uid: number, _gid: number, _call: Call): MaybePromise<void> {
+    return unsupported();
+  }
+  fstatvfs(_id: number, _call: Call): MaybePromise<StatVfs> {
     return unsupported();
   }
   poll(_id: number, interest: number, _call: Call): MaybePromise<number> {

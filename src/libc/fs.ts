@@ -8,7 +8,7 @@ import {
   O_CREAT, O_DIRECTORY, O_RDONLY, O_STAT, O_SYMLINK, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, SEEK_SET,
 } from '../syscall/flags.ts';
 import { DATA_CAPACITY } from '../syscall/slot.ts';
-import { decodeStat, type Stat } from '../syscall/stat.ts';
+import { decodeStat, type Stat, type StatVfs } from '../syscall/stat.ts';
 import { syscall } from './syscall.ts';
 
 const encoder = new TextEncoder();
@@ -48,6 +48,17 @@ export function write(fd: number, data: Uint8Array | string): number {
     done += n;
   }
   return done;
+}
+
+export const fstatvfs = (fd: number): StatVfs => syscall('fstatvfs', fd) as StatVfs;
+
+export function statvfs(path: string): StatVfs {
+  const fd = open(path, O_RDONLY | O_STAT);
+  try {
+    return fstatvfs(fd);
+  } finally {
+    close(fd);
+  }
 }
 
 export function fstat(fd: number): Stat {

@@ -9,6 +9,6 @@ export { syscall } from './syscall.ts';
 export * from '../syscall/errno.ts';
 export * from '../syscall/flags.ts';
 export * from '../syscall/signal.ts';
-export type { Stat } from '../syscall/stat.ts';
+export type { Stat, StatVfs } from '../syscall/stat.ts';
 export type { Dirent } from '../syscall/dirent.ts';
 export * from './shm.ts';

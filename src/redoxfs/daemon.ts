@@ -17,7 +17,7 @@ import {
 import { decodeRequest } from '../syscall/packet.ts';
 import { SIGTERM } from '../syscall/signal.ts';
 import { DATA_CAPACITY } from '../syscall/slot.ts';
-import { makeStat, type Stat } from '../syscall/stat.ts';
+import { makeStat, type Stat, type StatVfs } from '../syscall/stat.ts';
 import { fcntl, fsync, lseek, open, read, write } from '../libc/fs.ts';
 import { signal } from '../libc/signal.ts';
 import { SchemeServer, type Requester, type SchemeHandler } from '../libc/scheme.ts';
@@ -281,6 +281,14 @@ export class RedoxFsHandler implements SchemeHandler {
 
   fpath(id: number): string {
     return this.handle(id).path;
+  }
+
+  fstatvfs(): StatVfs {
+    const v = guard(() => this.fs.statvfs());
+    return {
+      type: v.encrypted ? 'redoxfs (encrypted)' : 'redoxfs', blockSize: v.blockSize, blocks: v.blocks, freeBlocks: v.freeBlocks,
+      availableBlocks: v.availableBlocks, files: v.files, freeFiles: v.freeFiles, nameMax: v.nameMax, readOnly: v.readOnly,
+    };
   }
 
   fchmod(id: number, mode: number, who: Requester): void {

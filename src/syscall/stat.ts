@@ -42,6 +42,26 @@ export function decodeStat(bytes: Uint8Array): Stat {
   return stat;
 }
 
+/** What fstatvfs reports about the filesystem (scheme) holding a file: df's numbers. */
+export interface StatVfs {
+  /** Name of the filesystem type, e.g. "redoxfs" or "ramfs". */
+  type: string;
+  blockSize: number;
+  blocks: number;
+  freeBlocks: number;
+  availableBlocks: number;
+  files: number;
+  freeFiles: number;
+  nameMax: number;
+  readOnly: boolean;
+}
+
+export function isStatVfs(value: unknown): value is StatVfs {
+  const v = value as Partial<StatVfs> | null;
+  return !!v && typeof v.type === 'string' && ['blockSize', 'blocks', 'freeBlocks', 'availableBlocks', 'files', 'freeFiles', 'nameMax']
+    .every((k) => Number.isFinite(v[k as keyof StatVfs])) && typeof v.readOnly === 'boolean';
+}
+
 /** A Stat with every field zero except those given. */
 export function makeStat(fields: Partial<Stat>): Stat {
   const stat = {} as Stat;

@@ -17,7 +17,7 @@ import {
   EVENT_TAG, Opcode, REPLY_HEADER, REQUEST_HEADER, decodeReplies, encodeRequest, type Reply,
 } from '../../syscall/packet.ts';
 import { DATA_CAPACITY } from '../../syscall/slot.ts';
-import { STAT_BYTES } from '../../syscall/stat.ts';
+import { STAT_BYTES, isStatVfs, type StatVfs } from '../../syscall/stat.ts';
 import type { Kernel } from '../kernel.ts';
 import { schemePathToAbsolute } from '../path.ts';
 import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
@@ -197,6 +197,17 @@ export class UserScheme extends SchemeBase {
   }
   async fchown(id: number, uid: number, gid: number, call: Call): Promise<void> {
     await this.request(Opcode.FCHOWN, call, { id, a0: uid, a1: gid });
+  }
+  async fstatvfs(id: number, call: Call): Promise<StatVfs> {
+    const reply = await this.request(Opcode.FSTATVFS, call, { id });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(decoder.decode(reply.data));
+    } catch {
+      parsed = null;
+    }
+    if (!isStatVfs(parsed)) throw new SysError(Errno.EIO, `scheme ${this.name} sent a malformed statvfs`);
+    return parsed;
   }
   async poll(id: number, interest: number, call: Call): Promise<number> {
     if (this.dead) return interest;

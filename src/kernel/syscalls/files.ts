@@ -16,7 +16,7 @@ import { ShmScheme } from '../schemes/shm.ts';
 import type { Handlers, SyscallContext } from './index.ts';
 
 type FileCalls = 'open' | 'close' | 'read' | 'write' | 'lseek' | 'fstat' | 'fsync' | 'ftruncate' | 'dup' | 'dup2'
-  | 'pipe' | 'getdents' | 'fcntl' | 'fpath' | 'fchmod' | 'fchown' | 'fevent' | 'fmap';
+  | 'pipe' | 'getdents' | 'fcntl' | 'fpath' | 'fchmod' | 'fchown' | 'fevent' | 'fmap' | 'fstatvfs';
 
 function described(ctx: SyscallContext, fd: number): { desc: FileDescription; call: Call } {
   const desc = ctx.proc.fds.get(fd).description;
@@ -175,6 +175,11 @@ export const fileHandlers: Handlers<FileCalls> = {
     const { desc, call } = described(ctx, fd);
     await desc.scheme.fchown(desc.id, uid, gid, call);
     return 0;
+  },
+
+  fstatvfs(ctx, fd) {
+    const { desc, call } = described(ctx, fd);
+    return desc.scheme.fstatvfs(desc.id, call);
   },
 
   fevent(ctx, fd, interest) {

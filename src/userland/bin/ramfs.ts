@@ -11,7 +11,11 @@ import {
   O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_STAT, O_SYMLINK, O_TRUNC, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET,
   canRead, canWrite, dtypeOfMode,
 } from '../../syscall/flags.ts';
-import type { Stat } from '../../syscall/stat.ts';
+import type { Stat, StatVfs } from '../../syscall/stat.ts';
+
+const RAM_BLOCK = 4096;
+/** What the daemon's files may hold: its default 128 MiB heap limit, less room to work. */
+const RAM_BUDGET = 96 * 1024 * 1024;
 import { eprint, lstat, readFile, readdir, readlink, setrens, isDirectory, isSymlink } from '../../libc/index.ts';
 import { SchemeServer, type Requester, type SchemeHandler } from '../../libc/scheme.ts';
 import { R, RamTree, W, checkAccess, type Inode } from '../lib/ramfs_tree.ts';
@@ -111,6 +115,15 @@ class RamfsHandler implements SchemeHandler {
 
   fpath(id: number): string {
     return this.handle(id).path;
+  }
+
+  /** RAM is the limit: the daemon's heap budget, less what the files hold. */
+  fstatvfs(): StatVfs {
+    const { bytes, inodes } = this.tree.usage();
+    const blocks = RAM_BUDGET / RAM_BLOCK;
+    const used = Math.ceil(bytes / RAM_BLOCK);
+    const free = Math.max(0, blocks - used);
+    return { type: 'ramfs', blockSize: RAM_BLOCK, blocks, freeBlocks: free, availableBlocks: free, files: inodes, freeFiles: free, nameMax: 255, readOnly: false };
   }
 
   fchmod(id: number, mode: number, who: Requester): void {

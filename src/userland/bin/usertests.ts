@@ -11,7 +11,7 @@ import {
   getgid, getpid, getppid, getuid, kill, link, lseek, lstat, mkdir, monotonicMs, nowMs, open, pipe, read, readFile,
   readTextFile, readdir, readlink, rename, rmdir, setgid, setrens, setuid, signal, sigpending, sigprocmask, sleepMs,
   spawn, stat, stdout, symlink, syscall, unlink, waitpid, write, writeFile, fmap, futexWait, futexWake, isDirectory,
-  isSymlink, fpath, eprint, environ,
+  isSymlink, fpath, eprint, environ, statvfs,
 } from '../../libc/index.ts';
 import { rawSyscallErrno } from '../../libc/syscall.ts';
 
@@ -87,6 +87,9 @@ const CHECKS: Record<string, () => void> = {
     fails(() => write(999, 'x'), 'EBADF', 'write bad fd');
     fails(() => close(999), 'EBADF', 'close bad fd');
     fails(() => fstat(-1), 'EBADF', 'fstat bad fd');
+    const space = statvfs('/tmp');
+    expect(space.blocks > 0 && space.freeBlocks <= space.blocks && space.blockSize > 0, `statvfs of the root (${JSON.stringify(space)})`);
+    fails(() => statvfs('/scheme/null'), 'EOPNOTSUPP', 'statvfs of a device');
     const ro = open('/tmp/ut-file', O_RDONLY);
     fails(() => write(ro, 'x'), 'EBADF', 'write to read-only fd');
     fails(() => read(ro, -1), 'EINVAL', 'negative count');

@@ -94,6 +94,22 @@ export class RamTree {
     this.root.parent = this.root;
   }
 
+  /** Bytes held by file data and the number of live inodes, for statvfs. */
+  usage(): { bytes: number; inodes: number } {
+    let bytes = 0;
+    let inodes = 0;
+    const seen = new Set<Inode>();
+    const visit = (node: Inode): void => {
+      if (seen.has(node)) return;
+      seen.add(node);
+      inodes++;
+      bytes += node.data.length;
+      for (const child of node.entries.values()) visit(child);
+    };
+    visit(this.root);
+    return { bytes, inodes };
+  }
+
   make(mode: number, uid: number, gid: number): Inode {
     return new Inode(this.nextIno++, mode, uid, gid);
   }
