@@ -48,6 +48,9 @@ export interface ConsoleDevice {
   onInput(callback: (bytes: Uint8Array) => void): void;
   onEnd(callback: () => void): void;
   readonly interactive: boolean;
+  /** The terminal's size (rows, cols), and a callback for when it changes. */
+  size(): { rows: number; cols: number };
+  onResize(callback: () => void): void;
 }
 
 /** A block device the host hands to the machine (a disk image file on Node). Byte-addressed. */

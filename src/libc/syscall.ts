@@ -45,8 +45,9 @@ export function runSignalHandlers(): boolean {
   try {
     const bits = Atomics.exchange(s.words, SLOT_SIGNALS, 0) >>> 0;
     for (let sig = 1; sig < 32; sig++) {
-      if (bits & (1 << sig)) {
-        handlers.get(sig)?.(sig);
+      const handler = bits & (1 << sig) ? handlers.get(sig) : undefined;
+      if (handler) {
+        handler(sig);
         ran = true;
       }
     }

@@ -7,3 +7,4 @@ export * from './slot.ts';
 export * from './stat.ts';
 export * from './dirent.ts';
 export * from './packet.ts';
+export * from './termios.ts';

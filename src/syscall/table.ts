@@ -37,7 +37,7 @@ export const SYSCALLS = {
   fchmod: { nr: 15, args: ['int', 'int'], ret: 'int' },
   fchown: { nr: 16, args: ['int', 'int', 'int'], ret: 'int' },
   fevent: { nr: 17, args: ['int', 'int'], ret: 'int' }, // fd, interest -> current readiness (EVENT_*)
-  fmap: { nr: 18, args: ['int'], ret: 'int' },
+  fmap: { nr: 18, args: ['int'], ret: 'int' }, // fd of a shared-memory object -> map id (the buffer arrives on the map port)
   fstatvfs: { nr: 19, args: ['int'], ret: 'json' }, // fd -> StatVfs (stat.ts) of the filesystem holding it // fd of a shared-memory object -> map id (the buffer arrives on the map port)
   // paths
   mkdir: { nr: 20, args: ['str', 'int'], ret: 'int' },

@@ -53,15 +53,16 @@ function readImageFile(path: string): Uint8Array {
 }
 
 /** A RedoxFS disk image: the bootloader reads /boot/initfs.img from it and hands the disk to the machine. */
-function initfsFromDisk(path: string, password: string | undefined): Uint8Array {
+function initfsFromDisk(path: string, password: string | undefined): { bytes: Uint8Array; encrypted: boolean } {
   let device: FileDevice | null = null;
   try {
     device = new FileDevice(path, { readOnly: true });
     const fs = RedoxFS.mount(device, { readOnly: true, crypto: nodeCrypto, ...(password !== undefined ? { password } : {}) });
     const ino = resolve(fs, '/boot/initfs.img');
     const bytes = fs.read(ino, 0, fs.getattr(ino).size);
+    const encrypted = fs.statvfs().encrypted;
     fs.unmount();
-    return bytes;
+    return { bytes, encrypted };
   } catch (error) {
     if (isFsError(error, 'EACCES')) throw new BootError(`${path}: ${error.message}`, password === undefined ? 'password-needed' : 'wrong-password');
     if (isFsError(error, 'ENOENT')) throw new BootError(`${path}: the disk holds no /boot/initfs.img`);
@@ -87,8 +88,11 @@ function isInitfsImage(path: string): boolean {
 
 function loadImage(path: string, ephemeral: boolean, password: string | undefined): LoadedImage {
   const isInitfs = isInitfsImage(path);
-  const image = isInitfs ? readImageFile(path) : initfsFromDisk(path, password);
-  const disks: DiskSpec[] = isInitfs ? [] : [{ name: 'disk0', path, readOnly: false, ephemeral, ...(password !== undefined ? { password } : {}) }];
+  const disk = isInitfs ? null : initfsFromDisk(path, password);
+  const image = disk ? disk.bytes : readImageFile(path);
+  // The password goes to the machine only for a disk that needs it.
+  const key = disk?.encrypted && password !== undefined ? { password } : {};
+  const disks: DiskSpec[] = disk ? [{ name: 'disk0', path, readOnly: false, ephemeral, ...key }] : [];
   let fs;
   try {
     fs = parseInitfs(image);
@@ -110,8 +114,11 @@ export function bootNode(options: BootOptions): Promise<number> {
   const interactive = Boolean(input.isTTY);
   const boot: KernelBoot = {
     image, processRuntime: runtime, initArgs: options.initArgs, trace: options.trace, interactive, memoryMiB: options.memoryMiB ?? 128, disks,
+    consoleSize: { rows: output.rows ?? 24, cols: output.columns ?? 80 },
   };
   const worker = new Worker(kernel, { eval: true, workerData: boot });
+  const onResize = (): void => send({ type: 'resize', rows: output.rows ?? 24, cols: output.columns ?? 80 });
+  if (output.isTTY) output.on('resize', onResize);
   const send = (message: HostToKernel): void => worker.postMessage(message);
   const onData = (chunk: Buffer): void => send({ type: 'input', bytes: new Uint8Array(chunk) });
   const onEnd = (): void => send({ type: 'input-end' });
@@ -126,6 +133,7 @@ export function bootNode(options: BootOptions): Promise<number> {
       finished = true;
       input.off('data', onData);
       input.off('end', onEnd);
+      output.off('resize', onResize);
       if (interactive) input.setRawMode(false);
       input.pause();
       void worker.terminate();

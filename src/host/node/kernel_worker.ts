@@ -53,16 +53,44 @@ function createCpu(memoryMiB: number): Cpu {
 
 const inputListeners: ((bytes: Uint8Array) => void)[] = [];
 const endListeners: (() => void)[] = [];
-port.on('message', (message: HostToKernel) => {
+const resizeListeners: (() => void)[] = [];
+let consoleSize = boot.consoleSize;
+/** Input that arrives before the console scheme listens (while disks open, say) waits here. */
+const early: HostToKernel[] = [];
+function deliver(message: HostToKernel): void {
   if (message.type === 'input') for (const listener of inputListeners) listener(message.bytes);
   else if (message.type === 'input-end') for (const listener of endListeners) listener();
+}
+port.on('message', (message: HostToKernel) => {
+  if ((message.type === 'input' || message.type === 'input-end') && (inputListeners.length === 0 || endListeners.length === 0)) {
+    early.push(message);
+    return;
+  }
+  if (message.type === 'input' || message.type === 'input-end') deliver(message);
+  else if (message.type === 'resize') {
+    consoleSize = { rows: message.rows, cols: message.cols };
+    for (const listener of resizeListeners) listener();
+  }
 });
+
+function flushEarly(): void {
+  if (inputListeners.length === 0 || endListeners.length === 0) return;
+  for (const message of early.splice(0)) deliver(message);
+}
 
 const consoleDevice: ConsoleDevice = {
   interactive: boot.interactive,
   write: (bytes) => send({ type: 'console', bytes }),
-  onInput: (callback) => void inputListeners.push(callback),
-  onEnd: (callback) => void endListeners.push(callback),
+  onInput: (callback) => {
+    inputListeners.push(callback);
+    flushEarly();
+  },
+  onEnd: (callback) => {
+    endListeners.push(callback);
+    flushEarly();
+  },
+  size: () => consoleSize,
+  onResize: (callback) => void resizeListeners.push(callback),
 };
 
 async function main(): Promise<void> {

@@ -10,9 +10,13 @@ export interface KernelBoot {
   interactive: boolean;
   memoryMiB: number;
   disks: DiskSpec[];
+  consoleSize: { rows: number; cols: number };
 }
 
-export type HostToKernel = { type: 'input'; bytes: Uint8Array } | { type: 'input-end' };
+export type HostToKernel =
+  | { type: 'input'; bytes: Uint8Array }
+  | { type: 'input-end' }
+  | { type: 'resize'; rows: number; cols: number };
 
 export type KernelToHost =
   | { type: 'console'; bytes: Uint8Array }

@@ -5,18 +5,23 @@
  * and ^\ -> SIGQUIT to the foreground process group, ^D -> end of file); from a pipe, bytes pass
  * through unchanged and the end of the host's input is the end of file.
  * `/scheme/debug/pgrp` holds the foreground process group (write a number to set it).
+ * `/scheme/debug/raw` is the console driver's side: while it is open, input goes to it untouched
+ * (no line discipline) and its writes go out untranslated; a pty daemon does the rest.
+ * `/scheme/debug/winsize` reads the host terminal's size (8 bytes, termios.ts), once per change;
+ * it becomes readable for the event scheme when the size changes.
  */
 import { Errno, SysError } from '../../syscall/errno.ts';
 import { EVENT_READ, EVENT_WRITE, O_NONBLOCK, S_IFCHR } from '../../syscall/flags.ts';
 import { SIGINT, SIGQUIT } from '../../syscall/signal.ts';
 import { makeStat, type Stat } from '../../syscall/stat.ts';
+import { encodeWinsize } from '../../syscall/termios.ts';
 import type { Kernel } from '../kernel.ts';
 import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
 import { WaitQueue } from '../wait_queue.ts';
 
 const CTRL_C = 0x03, CTRL_D = 0x04, CTRL_U = 0x15, CTRL_BACKSLASH = 0x1c, BACKSPACE = 0x7f, CTRL_H = 0x08;
 
-type Handle = { kind: 'console' } | { kind: 'pgrp'; offset: number };
+type Handle = { kind: 'console' } | { kind: 'raw' } | { kind: 'pgrp'; offset: number } | { kind: 'winsize'; seen: number };
 
 export class DebugScheme extends SchemeBase {
   readonly name = 'debug';
@@ -28,11 +33,18 @@ export class DebugScheme extends SchemeBase {
   private inputEnded = false;
   private readonly arrived = new WaitQueue();
   foregroundPgid = 0;
+  private rawReaders = 0;
+  private readonly rawInput: Uint8Array[] = [];
+  private sizeVersion = 1;
 
   constructor(private readonly kernel: Kernel) {
     super();
     const console = kernel.machine.console;
-    console.onInput((bytes) => (console.interactive ? this.cook(bytes) : this.pass(bytes)));
+    console.onInput((bytes) => (this.rawReaders > 0 ? this.passRaw(bytes) : console.interactive ? this.cook(bytes) : this.pass(bytes)));
+    console.onResize(() => {
+      this.sizeVersion++;
+      this.changed();
+    });
     console.onEnd(() => {
       this.inputEnded = true;
       this.changed();
@@ -42,11 +54,16 @@ export class DebugScheme extends SchemeBase {
   open(path: string): number {
     if (path === '') return this.handles.add({ kind: 'console' });
     if (path === 'pgrp') return this.handles.add({ kind: 'pgrp', offset: 0 });
+    if (path === 'winsize') return this.handles.add({ kind: 'winsize', seen: 0 });
+    if (path === 'raw') {
+      this.rawReaders++;
+      return this.handles.add({ kind: 'raw' });
+    }
     throw new SysError(Errno.ENOENT, `/scheme/debug/${path}`);
   }
 
   close(id: number): void {
-    this.handles.remove(id);
+    if (this.handles.remove(id)?.kind === 'raw') this.rawReaders--;
   }
 
   async read(id: number, count: number, call: Call): Promise<Uint8Array> {
@@ -55,6 +72,24 @@ export class DebugScheme extends SchemeBase {
       const text = new TextEncoder().encode(`${this.foregroundPgid}\n`).slice(h.offset, h.offset + count);
       h.offset += text.length;
       return text;
+    }
+    if (h.kind === 'winsize') {
+      if (h.seen === this.sizeVersion) return new Uint8Array(0);
+      h.seen = this.sizeVersion;
+      const { rows, cols } = this.kernel.machine.console.size();
+      return encodeWinsize({ rows, cols, xpixel: 0, ypixel: 0 }).subarray(0, count);
+    }
+    if (h.kind === 'raw') {
+      for (;;) {
+        const next = this.rawInput.shift();
+        if (next) {
+          if (next.length > count) this.rawInput.unshift(next.subarray(count));
+          return next.subarray(0, count);
+        }
+        if (this.inputEnded) return new Uint8Array(0);
+        if (call.flags & O_NONBLOCK) throw new SysError(Errno.EAGAIN);
+        await this.arrived.wait(call.signal);
+      }
     }
     for (;;) {
       if (this.ready.length > 0) return this.take(count);
@@ -74,7 +109,9 @@ export class DebugScheme extends SchemeBase {
       this.setForeground(new TextDecoder().decode(data));
       return data.length;
     }
-    this.output(data);
+    if (h.kind === 'raw') this.kernel.machine.console.write(data);
+    else if (h.kind === 'winsize') throw new SysError(Errno.EACCES, 'the console size is set by the host terminal');
+    else this.output(data);
     return data.length;
   }
 
@@ -100,12 +137,16 @@ export class DebugScheme extends SchemeBase {
   }
 
   fpath(id: number): string {
-    return this.handles.get(id).kind === 'pgrp' ? '/scheme/debug/pgrp' : '/scheme/debug';
+    const kind = this.handles.get(id).kind;
+    return kind === 'console' ? '/scheme/debug' : `/scheme/debug/${kind}`;
   }
 
   poll(id: number, interest: number): number {
     const h = this.handles.get(id);
-    const readable = h.kind === 'pgrp' || this.ready.length > 0 || this.eofs > 0 || this.inputEnded;
+    const readable =
+      h.kind === 'raw' ? this.rawInput.length > 0 || this.inputEnded
+        : h.kind === 'winsize' ? h.seen !== this.sizeVersion
+          : h.kind === 'pgrp' || this.ready.length > 0 || this.eofs > 0 || this.inputEnded;
     return ((readable ? EVENT_READ : 0) | EVENT_WRITE) & interest;
   }
 
@@ -117,6 +158,11 @@ export class DebugScheme extends SchemeBase {
     }
     this.ready[0] = head.subarray(count);
     return head.subarray(0, count);
+  }
+
+  private passRaw(bytes: Uint8Array): void {
+    this.rawInput.push(bytes);
+    this.changed();
   }
 
   private pass(bytes: Uint8Array): void {

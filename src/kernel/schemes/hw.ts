@@ -4,8 +4,9 @@
  * kernel. Each device is a device channel for exactly one driver: only root may open it, and
  * only one handle may be open at a time (EBUSY). Reads and writes work at the handle's offset
  * and never cross the end of the device; fsync waits until the host has made every earlier
- * write durable. An encrypted disk's password, given to the bootloader, is at `DISK-key`: root
- * may read it once (the driver, to unlock the volume); after that it is gone.
+ * write durable. An encrypted disk's password, given to the bootloader, is at `DISK-key`: only
+ * the process holding the disk open (its driver) may read it, so a restarted driver can unlock
+ * the volume again and nothing else can read the key.
  */
 import { DT_BLK, DT_REG, O_DIRECTORY, O_STAT, S_IFBLK, S_IFDIR, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET, canWrite } from '../../syscall/flags.ts';
 import { Errno, SysError } from '../../syscall/errno.ts';
@@ -24,7 +25,8 @@ const KEY_SUFFIX = '-key';
 export class HwScheme extends SchemeBase {
   readonly name = 'hw';
   private readonly handles = new HandleTable<Handle>();
-  private readonly busy = new Set<HostBlockDevice>();
+  /** Devices open by their driver, and the driver's pid. */
+  private readonly busy = new Map<HostBlockDevice, number>();
   private readonly keys = new Map<string, HostBlockDevice>();
 
   constructor(private readonly devices: readonly HostBlockDevice[]) {
@@ -41,8 +43,7 @@ export class HwScheme extends SchemeBase {
     const keyOf = this.keys.get(path);
     if (keyOf) {
       if (flags & O_STAT) return this.handles.add({ kind: 'key', device: keyOf, secret: new Uint8Array(0), offset: 0 });
-      if (call.caller.uid !== 0) throw new SysError(Errno.EACCES, 'only root may read a disk key');
-      this.keys.delete(path);
+      if (this.busy.get(keyOf) !== call.caller.pid) throw new SysError(Errno.EACCES, `only the driver holding ${keyOf.name} may read its key`);
       return this.handles.add({ kind: 'key', device: keyOf, secret: new TextEncoder().encode(keyOf.password), offset: 0 });
     }
     const device = this.devices.find((d) => d.name === path);
@@ -52,7 +53,7 @@ export class HwScheme extends SchemeBase {
     if (call.caller.uid !== 0) throw new SysError(Errno.EACCES, 'only root may open a device');
     if (canWrite(flags) && device.readOnly) throw new SysError(Errno.EROFS, `${device.name} is read-only`);
     if (this.busy.has(device)) throw new SysError(Errno.EBUSY, `${device.name} is already open by its driver`);
-    this.busy.add(device);
+    this.busy.set(device, call.caller.pid);
     return this.handles.add({ kind: 'device', device, offset: 0, stat: false });
   }
 
@@ -112,7 +113,9 @@ export class HwScheme extends SchemeBase {
   getdents(id: number, maxBytes: number): Uint8Array {
     const h = this.handles.get(id);
     if (h.kind !== 'listing') throw new SysError(Errno.ENOTDIR);
-    const { bytes, count } = encodeDirents(this.names().slice(h.offset).map((name) => ({ name, type: name.endsWith(KEY_SUFFIX) ? DT_REG : DT_BLK })), maxBytes);
+    const rest = this.names().slice(h.offset);
+    const { bytes, count } = encodeDirents(rest.map((name) => ({ name, type: name.endsWith(KEY_SUFFIX) ? DT_REG : DT_BLK })), maxBytes);
+    if (count === 0 && rest.length > 0) throw new SysError(Errno.EINVAL, 'buffer too small for a directory entry');
     h.offset += count;
     return bytes;
   }

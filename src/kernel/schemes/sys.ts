@@ -23,6 +23,7 @@ export class SysScheme extends GeneratedScheme {
       context: { kind: 'file', read: () => this.contextTable() },
       memory: { kind: 'file', read: () => this.memoryReport() },
       cmdline: { kind: 'file', read: () => kernel.config.initArgs.join(' ') + '\n' },
+      console: { kind: 'file', read: () => (kernel.machine.console.interactive ? 'terminal\n' : 'stream\n') },
       power: { kind: 'file', read: () => 'on\n', write: (text, call) => this.power(text, call), mode: 0o600 },
     };
   }

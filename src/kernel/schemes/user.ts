@@ -7,9 +7,10 @@
  *
  * If the socket closes (the daemon exits, crashes or is killed) the scheme is unregistered and
  * every caller still waiting gets EIO; handles opened on it answer EIO from then on.
- * An interrupted caller whose request the daemon has not yet taken is dropped from the queue
- * (EINTR); if the daemon already has it, a CANCEL packet is sent and the caller takes whatever
- * the daemon replies.
+ * An interrupted caller's request is not dropped: a CANCEL packet follows it to the daemon (at
+ * once if the daemon has taken it, else right after it does), and the caller takes whatever the
+ * daemon replies: EINTR for a request it had parked, the real answer for one it could finish.
+ * So only calls that would wait are interrupted, as with a slow device in POSIX.
  */
 import { Errno, SysError } from '../../syscall/errno.ts';
 import { EVENT_READ, EVENT_WRITE, O_NONBLOCK } from '../../syscall/flags.ts';
@@ -34,6 +35,8 @@ interface Pending {
   tag: number;
   packet: Uint8Array;
   taken: boolean;
+  /** Interrupted before the daemon took it: send CANCEL right after the daemon takes it. */
+  cancelWhenTaken: Call | null;
   resolve(reply: Reply): void;
   reject(error: unknown): void;
 }
@@ -65,6 +68,7 @@ export class UserScheme extends SchemeBase {
           throw new SysError(Errno.EINVAL, `scheme read buffer of ${count} bytes is smaller than a ${next.packet.length}-byte request`);
         }
         next.taken = true;
+        if (next.cancelWhenTaken) this.sendCancel(next, next.cancelWhenTaken);
         return next.packet;
       }
       if (call.flags & O_NONBLOCK) throw new SysError(Errno.EAGAIN);
@@ -129,7 +133,7 @@ export class UserScheme extends SchemeBase {
     });
     let onAbort = (): void => undefined;
     const reply = await new Promise<Reply>((resolve, reject) => {
-      const pending: Pending = { tag, packet, taken: false, resolve, reject };
+      const pending: Pending = { tag, packet, taken: false, cancelWhenTaken: null, resolve, reject };
       this.queue.push(pending);
       this.inFlight.set(tag, pending);
       this.requestArrived.wakeAll();
@@ -145,16 +149,18 @@ export class UserScheme extends SchemeBase {
   private cancel(pending: Pending, call: Call): void {
     if (!this.inFlight.has(pending.tag)) return;
     if (!pending.taken) {
-      this.queue.splice(this.queue.indexOf(pending), 1);
-      this.inFlight.delete(pending.tag);
-      pending.reject(new SysError(Errno.EINTR));
+      pending.cancelWhenTaken = call;
       return;
     }
+    this.sendCancel(pending, call);
+  }
+
+  private sendCancel(pending: Pending, call: Call): void {
     const packet = encodeRequest({
       opcode: Opcode.CANCEL, tag: 0, pid: call.caller.pid, uid: call.caller.uid, gid: call.caller.gid,
       id: pending.tag, a0: 0, a1: 0, a2: 0, part1: EMPTY, part2: EMPTY,
     });
-    this.queue.push({ tag: 0, packet, taken: false, resolve: () => undefined, reject: () => undefined });
+    this.queue.unshift({ tag: 0, packet, taken: false, cancelWhenTaken: null, resolve: () => undefined, reject: () => undefined });
     this.requestArrived.wakeAll();
   }
 

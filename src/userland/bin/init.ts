@@ -7,7 +7,7 @@
  * `init -c CMD` runs `sh -c CMD` instead of an interactive shell.
  */
 import {
-  O_RDWR, SIGCHLD, SIGKILL, SIGTERM, WNOHANG, kill, SysError, Errno, open, dup2, readTextFile, readdir, spawn, waitpid, signal, sleepMs,
+  O_RDWR, SIGCHLD, SIGKILL, SIGTERM, WNOHANG, kill, close, fpath, SysError, Errno, open, dup2, readTextFile, readdir, spawn, waitpid, signal, sleepMs,
   monotonicMs, writeFile, setpgid, shellStatus, WIFEXITED, WEXITSTATUS, exists, eprint, environ,
 } from '../../libc/index.ts';
 import { parseService, startOrder, type Service } from '../lib/services.ts';
@@ -48,7 +48,15 @@ function loadServices(): Service[] {
       log(`skipping ${file.name}: ${(error as Error).message}`);
     }
   }
-  const wanted = services.filter((s) => (s.ifExists === null || exists(s.ifExists)) && (s.unlessExists === null || !exists(s.unlessExists)));
+  const present = (path: string): boolean => {
+    try {
+      return exists(path);
+    } catch (error) {
+      if (error instanceof SysError) return false;
+      throw error;
+    }
+  };
+  const wanted = services.filter((s) => (s.ifExists === null || present(s.ifExists)) && (s.unlessExists === null || !present(s.unlessExists)));
   const names = new Set(wanted.map((s) => s.name));
   try {
     return startOrder(wanted.map((s) => ({ ...s, depends: s.depends.filter((d) => names.has(d)) })));
@@ -103,18 +111,39 @@ function serviceExited(entry: Running, status: number): void {
   if (entry.service.restart === 'always' || (entry.service.restart === 'on-failure' && failed)) scheduleRestart(entry);
 }
 
+/**
+ * The console shell. On a terminal it gets a pseudo-terminal (ptyd) joined to the console by
+ * consoled, so line editing, ^C/^Z and full-screen programs work; on a pipe it uses the console
+ * directly, so input and output pass through as plain bytes.
+ */
 function startShell(args: string[]): number {
   const argv = args[0] === '-c' && args[1] !== undefined ? ['sh', '-c', args[1]] : ['sh'];
-  const pid = spawn('/bin/sh', argv, { env: { ...environ, HOME: '/root', PWD: '/', TERM: 'xterm-256color' }, pgid: 0 });
-  setForeground(pid);
-  return pid;
+  const env = { ...environ, HOME: '/root', PWD: '/', TERM: 'xterm-256color' };
+  const terminal = readTextFile('/scheme/sys/console').trim() === 'terminal' && readdir('/scheme').some((e) => e.name === 'pty');
+  if (!terminal) {
+    const pid = spawn('/bin/sh', argv, { env, pgid: 0 });
+    setForeground('/scheme/debug', pid);
+    return pid;
+  }
+  const master = open('/scheme/pty', O_RDWR);
+  const tty = fpath(master).replace(/\/master$/, '');
+  const slave = open(tty, O_RDWR);
+  const raw = open('/scheme/debug/raw', O_RDWR);
+  try {
+    spawn('/bin/consoled', ['consoled', tty], { env, fds: [[0, raw], [1, raw], [2, 2], [3, master]] });
+    const pid = spawn('/bin/sh', argv, { env, pgid: 0, fds: [[0, slave], [1, slave], [2, slave]] });
+    setForeground(tty, pid);
+    return pid;
+  } finally {
+    for (const fd of [master, slave, raw]) close(fd);
+  }
 }
 
-function setForeground(pgid: number): void {
+function setForeground(tty: string, pgid: number): void {
   try {
-    writeFile('/scheme/debug/pgrp', String(pgid));
+    writeFile(`${tty}/pgrp`, String(pgid));
   } catch (error) {
-    log(`cannot set the console's foreground group: ${(error as Error).message}`);
+    log(`cannot set the foreground group of ${tty}: ${(error as Error).message}`);
   }
 }
 
@@ -147,6 +176,16 @@ function supervise(running: Running[], shellPid: number): number {
   }
 }
 
+/** True once `pid` has been reaped; interrupts (SIGCHLD from other children) just mean "not yet". */
+function reaped(pid: number): boolean {
+  try {
+    return waitpid(pid, WNOHANG).pid === pid;
+  } catch (error) {
+    if (error instanceof SysError && error.errno === Errno.EINTR) return false;
+    throw error;
+  }
+}
+
 /** Stops the services in reverse start order: SIGTERM, up to 3 s to exit, then SIGKILL. */
 function stopServices(running: Running[]): void {
   for (const entry of [...running].reverse()) {
@@ -156,17 +195,21 @@ function stopServices(running: Running[]): void {
     try {
       kill(pid, SIGTERM);
       const deadline = monotonicMs() + 3000;
-      while (waitpid(pid, WNOHANG).pid === 0) {
+      while (!reaped(pid)) {
         if (monotonicMs() > deadline) {
           log(`${entry.service.name} did not stop within 3 s; killing it`);
           kill(pid, SIGKILL);
-          waitpid(pid);
+          while (!reaped(pid)) sleepMs(5);
           break;
         }
-        sleepMs(5);
+        try {
+          sleepMs(5);
+        } catch (error) {
+          if (!(error instanceof SysError && error.errno === Errno.EINTR)) throw error;
+        }
       }
     } catch (error) {
-      if (!(error instanceof SysError && (error.errno === Errno.ESRCH || error.errno === Errno.ECHILD || error.errno === Errno.EINTR))) throw error;
+      if (!(error instanceof SysError && (error.errno === Errno.ESRCH || error.errno === Errno.ECHILD))) throw error;
     }
     entry.pid = null;
   }

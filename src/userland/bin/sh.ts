@@ -116,7 +116,7 @@ class Shell {
       return;
     }
     for (const pid of pids) {
-      const { status } = waitpid(pid);
+      const status = waitFor(pid);
       if (pid === pids[pids.length - 1]) this.status = shellStatus(status);
     }
     if (pipeline.negate) this.status = this.status === 0 ? 1 : 0;
@@ -167,6 +167,17 @@ class Shell {
       if (exists(candidate)) return candidate;
     }
     return null;
+  }
+}
+
+/** waitpid that rides out the interrupts an interactive shell's own SIGINT handler causes. */
+function waitFor(pid: number): number {
+  for (;;) {
+    try {
+      return waitpid(pid).status;
+    } catch (error) {
+      if (!(error instanceof SysError && error.errno === Errno.EINTR)) throw error;
+    }
   }
 }
 

@@ -297,14 +297,9 @@ const CHECKS: Record<string, () => void> = {
     fails(() => futexWait(map, 0, 5), 'EAGAIN', 'wait on a changed word');
     fails(() => futexWait(map, 0, 0, 20), 'ETIMEDOUT', 'wait times out');
     const pid = child('futex-waiter');
-    for (let i = 0; i < 1000 && Atomics.load(map.words, 1) === 0; i++) sleepMs(5);
+    waitForStatus(pid, 'asleep on the futex', (st) => st.includes('Syscall: futex'));
     Atomics.store(map.words, 0, 1);
-    let woken = 0;
-    for (let i = 0; i < 100 && woken === 0; i++) {
-      woken = futexWake(map, 0, 1);
-      if (!woken) sleepMs(5);
-    }
-    equal(woken, 1, 'wake count');
+    equal(futexWake(map, 0, 1), 1, 'wake count');
     equal(exitCode(pid), 0, 'waiter woke');
     close(fd);
   },

@@ -1,0 +1,245 @@
+/**
+ * ptyd: serves `/scheme/pty`, pseudo-terminal pairs. Opening `/scheme/pty` makes a new pair and
+ * returns its master (fpath `/scheme/pty/N/master`); `/scheme/pty/N` opens the slave, the side a
+ * shell uses as its terminal. Beside each: `N/termios`, `N/winsize` (writing it sends SIGWINCH to
+ * the foreground group) and `N/pgrp` (the foreground process group, decimal text).
+ * The line discipline (src/userland/lib/line_discipline.ts) sits between the two: bytes written
+ * to the master are typed keys, bytes written to the slave are a program's output. A read with
+ * nothing to give is parked and answered when something arrives (or EINTR if cancelled).
+ */
+import { Errno, SysError } from '../../syscall/errno.ts';
+import { EVENT_READ, EVENT_WRITE, O_NONBLOCK, S_IFCHR, S_IFREG } from '../../syscall/flags.ts';
+import { SIGHUP, SIGWINCH } from '../../syscall/signal.ts';
+import { makeStat, type Stat } from '../../syscall/stat.ts';
+import { TERMIOS_BYTES, WINSIZE_BYTES, decodeTermios, decodeWinsize, encodeTermios, encodeWinsize, type Winsize } from '../../syscall/termios.ts';
+import { kill, setrens } from '../../libc/index.ts';
+import { PARKED, SchemeServer, type Answer, type Requester, type SchemeHandler } from '../../libc/scheme.ts';
+import { LineDiscipline } from '../lib/line_discipline.ts';
+
+type Side = 'master' | 'slave';
+type Control = 'termios' | 'winsize' | 'pgrp';
+
+class Pty {
+  readonly discipline = new LineDiscipline();
+  winsize: Winsize = { rows: 24, cols: 80, xpixel: 0, ypixel: 0 };
+  pgrp = 0;
+  readonly toMaster: Uint8Array[] = [];
+  masterOpen = true;
+  slaves = 0;
+  everOpened = false;
+  constructor(readonly number: number) {}
+}
+
+type Handle = { kind: Side; pty: Pty } | { kind: Control; pty: Pty; offset: number };
+
+interface Parked {
+  tag: number;
+  id: number;
+  count: number;
+}
+
+class PtyHandler implements SchemeHandler {
+  private readonly ptys = new Map<number, Pty>();
+  private readonly handles = new Map<number, Handle>();
+  private readonly parked: Parked[] = [];
+  private readonly notified = new Map<number, number>();
+  private nextPty = 0;
+  private nextId = 1;
+  server!: SchemeServer;
+
+  private handle(id: number): Handle {
+    const h = this.handles.get(id);
+    if (!h) throw new SysError(Errno.EBADF);
+    return h;
+  }
+
+  private add(handle: Handle): number {
+    const id = this.nextId++;
+    this.handles.set(id, handle);
+    return id;
+  }
+
+  open(path: string): number {
+    if (path === '') {
+      const pty = new Pty(this.nextPty++);
+      this.ptys.set(pty.number, pty);
+      return this.add({ kind: 'master', pty });
+    }
+    const [number, control, ...rest] = path.split('/');
+    const pty = this.ptys.get(Number(number));
+    if (!pty || rest.length || !/^\d+$/.test(number ?? '')) throw new SysError(Errno.ENOENT, `/scheme/pty/${path}`);
+    if (control === undefined) {
+      if (!pty.masterOpen) throw new SysError(Errno.EIO, `pty ${pty.number} has no master`);
+      pty.slaves++;
+      pty.everOpened = true;
+      return this.add({ kind: 'slave', pty });
+    }
+    if (control !== 'termios' && control !== 'winsize' && control !== 'pgrp') throw new SysError(Errno.ENOENT, `/scheme/pty/${path}`);
+    return this.add({ kind: control, pty, offset: 0 });
+  }
+
+  close(id: number): void {
+    const h = this.handles.get(id);
+    this.handles.delete(id);
+    this.notified.delete(id);
+    if (!h) return;
+    if (h.kind === 'master') {
+      h.pty.masterOpen = false;
+      this.signalGroup(h.pty, SIGHUP);
+    } else if (h.kind === 'slave') {
+      h.pty.slaves--;
+    }
+    if (!h.pty.masterOpen && h.pty.slaves === 0) this.ptys.delete(h.pty.number);
+    this.pump(h.pty);
+  }
+
+  read(id: number, count: number, who: Requester, flags: number): Answer<Uint8Array> {
+    const h = this.handle(id);
+    if (h.kind === 'termios' || h.kind === 'winsize' || h.kind === 'pgrp') {
+      const all = this.controlBytes(h.kind, h.pty);
+      const out = all.slice(h.offset, h.offset + count);
+      h.offset += out.length;
+      return out;
+    }
+    const ready = this.tryRead(h, count);
+    if (ready) {
+      this.pump(h.pty);
+      return ready;
+    }
+    if (flags & O_NONBLOCK) throw new SysError(Errno.EAGAIN);
+    this.parked.push({ tag: who.tag, id, count });
+    return PARKED;
+  }
+
+  private tryRead(h: Handle, count: number): Uint8Array | null {
+    const pty = h.pty;
+    if (h.kind === 'slave') {
+      const data = pty.discipline.take(count);
+      if (data) return data;
+      return pty.masterOpen ? null : new Uint8Array(0);
+    }
+    if (pty.toMaster.length === 0) return pty.everOpened && pty.slaves === 0 ? new Uint8Array(0) : null;
+    let size = 0;
+    const parts: Uint8Array[] = [];
+    while (pty.toMaster.length && size < count) {
+      const head = pty.toMaster[0]!;
+      const n = Math.min(head.length, count - size);
+      parts.push(head.subarray(0, n));
+      size += n;
+      if (n === head.length) pty.toMaster.shift();
+      else pty.toMaster[0] = head.subarray(n);
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  write(id: number, data: Uint8Array): number {
+    const h = this.handle(id);
+    const pty = h.pty;
+    if (h.kind === 'master') {
+      const { echo, signals } = pty.discipline.input(data);
+      if (echo.length) pty.toMaster.push(echo);
+      for (const sig of signals) this.signalGroup(pty, sig);
+    } else if (h.kind === 'slave') {
+      if (!pty.masterOpen) throw new SysError(Errno.EIO, 'the terminal hung up');
+      pty.toMaster.push(pty.discipline.output(data));
+    } else {
+      this.setControl(h.kind, pty, data);
+    }
+    this.pump(pty);
+    return data.length;
+  }
+
+  private controlBytes(kind: Control, pty: Pty): Uint8Array {
+    if (kind === 'termios') return encodeTermios(pty.discipline.termios);
+    if (kind === 'winsize') return encodeWinsize(pty.winsize);
+    return new TextEncoder().encode(`${pty.pgrp}\n`);
+  }
+
+  private setControl(kind: Control, pty: Pty, data: Uint8Array): void {
+    if (kind === 'termios') {
+      if (data.length !== TERMIOS_BYTES) throw new SysError(Errno.EINVAL, `termios is ${TERMIOS_BYTES} bytes`);
+      pty.discipline.termios = decodeTermios(data);
+    } else if (kind === 'winsize') {
+      if (data.length !== WINSIZE_BYTES) throw new SysError(Errno.EINVAL, `winsize is ${WINSIZE_BYTES} bytes`);
+      pty.winsize = decodeWinsize(data);
+      this.signalGroup(pty, SIGWINCH);
+    } else {
+      const pgrp = Number(new TextDecoder().decode(data).trim());
+      if (!Number.isInteger(pgrp) || pgrp < 0) throw new SysError(Errno.EINVAL, 'pgrp must be a process group number');
+      pty.pgrp = pgrp;
+    }
+  }
+
+  private signalGroup(pty: Pty, sig: number): void {
+    if (pty.pgrp <= 0) return;
+    try {
+      kill(-pty.pgrp, sig);
+    } catch (error) {
+      if (!(error instanceof SysError && error.errno === Errno.ESRCH)) throw error;
+    }
+  }
+
+  /** Answers parked reads that can now be answered, and tells the kernel about readiness changes. */
+  private pump(pty: Pty): void {
+    for (let i = 0; i < this.parked.length; ) {
+      const p = this.parked[i]!;
+      const h = this.handles.get(p.id);
+      if (!h) {
+        this.parked.splice(i, 1);
+        this.server.replyError(p.tag, Errno.EBADF);
+        continue;
+      }
+      const data = h.pty === pty ? this.tryRead(h, p.count) : null;
+      if (data) {
+        this.parked.splice(i, 1);
+        this.server.reply(p.tag, data);
+      } else i++;
+    }
+    for (const [id, h] of this.handles) {
+      if (h.pty !== pty || (h.kind !== 'master' && h.kind !== 'slave')) continue;
+      const ready = this.fevent(id);
+      if (this.notified.get(id) !== ready) {
+        this.notified.set(id, ready);
+        this.server.notifyReadiness(id, ready);
+      }
+    }
+  }
+
+  cancel(tag: number): void {
+    const at = this.parked.findIndex((p) => p.tag === tag);
+    if (at >= 0) this.parked.splice(at, 1);
+  }
+
+  fevent(id: number): number {
+    const h = this.handle(id);
+    const pty = h.pty;
+    if (h.kind === 'slave') return (pty.discipline.readable || !pty.masterOpen ? EVENT_READ : 0) | EVENT_WRITE;
+    if (h.kind === 'master') return (pty.toMaster.length || (pty.everOpened && pty.slaves === 0) ? EVENT_READ : 0) | EVENT_WRITE;
+    return EVENT_READ | EVENT_WRITE;
+  }
+
+  fstat(id: number): Stat {
+    const h = this.handle(id);
+    if (h.kind === 'master' || h.kind === 'slave') return makeStat({ mode: S_IFCHR | 0o620, nlink: 1, rdev: 0x8800 + h.pty.number });
+    return makeStat({ mode: S_IFREG | 0o644, nlink: 1, size: this.controlBytes(h.kind, h.pty).length });
+  }
+
+  fpath(id: number): string {
+    const h = this.handle(id);
+    return h.kind === 'slave' ? `${h.pty.number}` : `${h.pty.number}/${h.kind}`;
+  }
+}
+
+export function main(): number {
+  const handler = new PtyHandler();
+  handler.server = SchemeServer.register('pty');
+  setrens([]);
+  handler.server.serve(handler);
+  return 0;
+}
