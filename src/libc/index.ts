@@ -12,3 +12,5 @@ export * from '../syscall/signal.ts';
 export type { Stat, StatVfs } from '../syscall/stat.ts';
 export type { Dirent } from '../syscall/dirent.ts';
 export * from './shm.ts';
+export * from './termios.ts';
+export { makeRaw, defaultTermios, type Termios, type Winsize } from '../syscall/termios.ts';

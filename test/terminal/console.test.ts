@@ -1,0 +1,61 @@
+/**
+ * The console as a person meets it: the OS booted in a real host pseudo-terminal (tmux), driven by
+ * keystrokes, checked by what the screen shows. Skips with a message when tmux is missing.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { DEFAULT_DISK, REDOX, ROOT } from '../helpers.ts';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const scratch = mkdtempSync(join(tmpdir(), 'redox-tty-'));
+const socket = `redox-test-${process.pid}`;
+const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+after(() => {
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const screen = (): string => tmux('capture-pane', '-p', '-t', 'os');
+const keys = (...k: string[]): void => void tmux('send-keys', '-t', 'os', ...k);
+
+async function until(what: string, check: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = screen();
+    if (check(text)) return text;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; the screen shows:\n${text}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const promptCount = (text: string): number => text.split('\n').filter((line) => line.startsWith('/ #')).length;
+
+test('an interactive session on a real terminal: pipeline, ^C, ^D, exit status', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
+  const image = join(scratch, 'disk.img');
+  copyFileSync(DEFAULT_DISK, image);
+  tmux('new-session', '-d', '-s', 'os', '-x', '100', '-y', '40', `cd ${ROOT} && ${process.execPath} ${REDOX} run ${image}; echo EXITED $?; sleep 60`);
+  await until('the first prompt', (t) => promptCount(t) >= 1);
+
+  keys('echo hi there | tr a-z A-Z', 'Enter');
+  await until('the pipeline output', (t) => t.includes('\nHI THERE\n'));
+
+  keys('sleep 100', 'Enter');
+  await until('sleep to start', (t) => t.includes('/ # sleep 100'));
+  const before = promptCount(screen());
+  keys('C-c');
+  const afterInterrupt = await until('the prompt after ^C', (t) => promptCount(t) > before, 5000);
+  assert.match(afterInterrupt, /\^C/);
+
+  keys('cat | wc -l', 'Enter');
+  keys('first line', 'Enter');
+  keys('second', 'BSpace', 'BSpace', 'nd line', 'Enter');
+  keys('C-d');
+  await until('wc to count two lines', (t) => /\n\s*2\n/.test(t));
+
+  keys('exit 7', 'Enter');
+  await until('the machine to power off', (t) => t.includes('EXITED 7'));
+});
