@@ -74,6 +74,9 @@ function configFiles(dir: string, base = dir): InitfsFile[] {
 
 const DISK_BYTES = 256 * 1024 * 1024;
 
+/** Modes git cannot record: set-user-ID programs and root-only files. */
+const MODE_OVERRIDES: Record<string, number> = { 'bin/su': 0o4755, 'etc/shadow': 0o600 };
+
 async function main(): Promise<void> {
   const started = performance.now();
   mkdirSync(dist, { recursive: true });
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
     ...Object.entries(programs).sort().map(([name, data]) => ({ path: `bin/${name}`, mode: 0o755, data })),
     ...configFiles(join(root, 'config/initfs')),
   ];
+  for (const file of files) file.mode = MODE_OVERRIDES[file.path] ?? file.mode;
   const image = buildInitfs(files, Date.now());
   writeFileSync(join(dist, 'initfs.img'), image);
   mkdirSync(join(root, 'build/base'), { recursive: true });

@@ -133,8 +133,8 @@ export class Kernel {
     return new FileDescription(scheme, id, flags, absolute);
   }
 
-  /** Reads a whole regular file that the process may execute. */
-  async readExecutable(proc: Process, path: string): Promise<Uint8Array> {
+  /** Reads a whole regular file that the process may execute; also gives its mode and owner. */
+  async readExecutable(proc: Process, path: string): Promise<{ bytes: Uint8Array; mode: number; uid: number; gid: number }> {
     const desc = await this.openAs(proc, path, O_RDONLY, NEVER);
     try {
       const call = this.callFor(proc);
@@ -156,7 +156,7 @@ export class Kernel {
         out.set(chunk, at);
         at += chunk.length;
       }
-      return out;
+      return { bytes: out, mode: stat.mode, uid: stat.uid, gid: stat.gid };
     } finally {
       this.release(desc);
     }
@@ -217,6 +217,8 @@ export class Kernel {
       memoryMiB,
       slot: createSlot(),
     });
+    if (image.setuid !== undefined) child.euid = image.setuid;
+    if (image.setgid !== undefined) child.egid = image.setgid;
     if (parent) this.inheritFrom(parent, child, req.fds);
     this.processes.set(pid, child);
     parent?.children.add(pid);

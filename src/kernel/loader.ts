@@ -16,6 +16,19 @@ export interface ProgramImage {
   format: 'js' | 'wasm';
   program: Uint8Array;
   argv: string[];
+  /** The file's owner, when it is set-user-ID (S_ISUID): the process runs with that effective uid. */
+  setuid?: number;
+  setgid?: number;
+}
+
+const S_ISUID = 0o4000;
+const S_ISGID = 0o2000;
+
+function privileges(file: { mode: number; uid: number; gid: number }): Pick<ProgramImage, 'setuid' | 'setgid'> {
+  return {
+    ...(file.mode & S_ISUID ? { setuid: file.uid } : {}),
+    ...(file.mode & S_ISGID ? { setgid: file.gid } : {}),
+  };
 }
 
 export async function loadProgram(kernel: Kernel, proc: Process, path: string, argv: string[], depth = 0): Promise<ProgramImage> {
@@ -23,7 +36,8 @@ export async function loadProgram(kernel: Kernel, proc: Process, path: string, a
     throw new SysError(Errno.EINVAL, 'spawn needs a path and an argv of strings');
   }
   const absolute = canonicalize(path, proc.cwd);
-  const bytes = await kernel.readExecutable(proc, absolute);
+  const file = await kernel.readExecutable(proc, absolute);
+  const bytes = file.bytes;
   if (bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) {
     // Recognised, but the WASI loader that runs it arrives with libc (issue 4): refuse it cleanly.
     kernel.log.info(`${absolute}: WebAssembly programs are not supported yet`);
@@ -32,7 +46,7 @@ export async function loadProgram(kernel: Kernel, proc: Process, path: string, a
   if (bytes[0] !== 0x23 || bytes[1] !== 0x21) throw new SysError(Errno.ENOEXEC, `${absolute} is not a program`);
   const newline = bytes.indexOf(0x0a);
   const firstLine = new TextDecoder().decode(bytes.subarray(0, newline < 0 ? Math.min(bytes.length, 256) : newline));
-  if (firstLine.trim() === JS_MAGIC) return { format: 'js', program: bytes.subarray(newline + 1), argv };
+  if (firstLine.trim() === JS_MAGIC) return { format: 'js', program: bytes.subarray(newline + 1), argv, ...privileges(file) };
   if (depth >= MAX_INTERPRETER_DEPTH) throw new SysError(Errno.ELOOP, `${absolute}: interpreter chain too deep`);
   const [interpreter, ...options] = firstLine.slice(2).trim().split(/\s+/);
   if (!interpreter) throw new SysError(Errno.ENOEXEC, `${absolute}: empty #! line`);

@@ -13,4 +13,4 @@ export type { Stat, StatVfs } from '../syscall/stat.ts';
 export type { Dirent } from '../syscall/dirent.ts';
 export * from './shm.ts';
 export * from './termios.ts';
-export { makeRaw, defaultTermios, type Termios, type Winsize } from '../syscall/termios.ts';
+export * from '../syscall/termios.ts';

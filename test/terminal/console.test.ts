@@ -32,19 +32,32 @@ async function until(what: string, check: (text: string) => boolean, timeoutMs =
   }
 }
 
-const promptCount = (text: string): number => text.split('\n').filter((line) => line.startsWith('/ #')).length;
+const promptCount = (text: string): number => text.split('\n').filter((line) => /^\/\S* #/.test(line)).length;
 
-test('an interactive session on a real terminal: pipeline, ^C, ^D, exit status', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
+test('an interactive session on a real terminal: login, pipeline, ^C, ^D, exit status', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
   const image = join(scratch, 'disk.img');
   copyFileSync(DEFAULT_DISK, image);
   tmux('new-session', '-d', '-s', 'os', '-x', '100', '-y', '40', `cd ${ROOT} && ${process.execPath} ${REDOX} run ${image}; echo EXITED $?; sleep 60`);
-  await until('the first prompt', (t) => promptCount(t) >= 1);
+  await until('the login prompt', (t) => t.includes('redox login:'));
+  keys('root', 'Enter');
+  await until('the password prompt', (t) => t.includes('Password:'));
+  keys('wrong', 'Enter');
+  const refused = await until('a refused login', (t) => t.includes('Login incorrect'));
+  assert.doesNotMatch(refused, /wrong/, 'the password is not echoed');
+  await until('the second login prompt', (t) => t.split('redox login:').length > 2);
+  keys('root', 'Enter');
+  await until('the second password prompt', (t) => t.split('Password:').length > 2);
+  keys('password', 'Enter');
+  const loggedIn = await until('the shell prompt in root\'s home', (t) => promptCount(t) >= 1);
+  assert.doesNotMatch(loggedIn, /password\n/, 'the password is not echoed');
+  keys('whoami; pwd', 'Enter');
+  await until('whoami and pwd', (t) => /\nroot\n\/root\n/.test(t));
 
   keys('echo hi there | tr a-z A-Z', 'Enter');
   await until('the pipeline output', (t) => t.includes('\nHI THERE\n'));
 
   keys('sleep 100', 'Enter');
-  await until('sleep to start', (t) => t.includes('/ # sleep 100'));
+  await until('sleep to start', (t) => /# sleep 100\n/.test(t));
   const before = promptCount(screen());
   keys('C-c');
   const afterInterrupt = await until('the prompt after ^C', (t) => promptCount(t) > before, 5000);

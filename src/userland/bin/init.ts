@@ -131,7 +131,9 @@ function startShell(args: string[]): number {
   const raw = open('/scheme/debug/raw', O_RDWR);
   try {
     spawn('/bin/consoled', ['consoled', tty], { env, fds: [[0, raw], [1, raw], [2, 2], [3, master]] });
-    const pid = spawn('/bin/sh', argv, { env, pgid: 0, fds: [[0, slave], [1, slave], [2, slave]] });
+    // An interactive terminal gets a login prompt; `-c` runs its command as root directly.
+    const [program, programArgv] = argv.length === 1 && exists('/bin/login') ? ['/bin/login', ['login']] : ['/bin/sh', argv];
+    const pid = spawn(program, programArgv, { env, pgid: 0, fds: [[0, slave], [1, slave], [2, slave]] });
     setForeground(tty, pid);
     return pid;
   } finally {
