@@ -317,7 +317,7 @@ export class Kernel {
     this.powerOff(status);
   }
 
-  powerOff(status: number): void {
+  powerOff(status: number, reboot = false): void {
     if (this.halted) return;
     this.halted = true;
     for (const proc of this.processes.values()) {
@@ -326,7 +326,8 @@ export class Kernel {
     this.processes.get(INIT_PID)?.thread.cpu?.terminate();
     this.pool.shutdown();
     this.kick();
-    this.machine.poweroff(status);
+    if (reboot) this.machine.reboot();
+    else this.machine.poweroff(status);
   }
 
   /** Removes a reaped zombie from the table. */

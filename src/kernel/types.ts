@@ -72,6 +72,8 @@ export interface Machine {
   readonly console: ConsoleDevice;
   readonly devices: readonly HostBlockDevice[];
   poweroff(status: number): void;
+  /** Stops the machine and boots it again from the same image. */
+  reboot(): void;
   hostLog(line: string): void;
 }
 

@@ -106,7 +106,17 @@ function loadImage(path: string, ephemeral: boolean, password: string | undefine
   return { image, kernel: text.decode(kernel), runtime: text.decode(runtime), disks };
 }
 
-export function bootNode(options: BootOptions): Promise<number> {
+const REBOOT = 'reboot';
+
+/** Boots the image and runs it until it powers off; a reboot boots it again (an ephemeral disk starts fresh). */
+export async function bootNode(options: BootOptions): Promise<number> {
+  for (;;) {
+    const outcome = await bootOnce(options);
+    if (outcome !== REBOOT) return outcome;
+  }
+}
+
+function bootOnce(options: BootOptions): Promise<number | typeof REBOOT> {
   const { image, kernel, runtime, disks } = loadImage(options.imagePath, options.ephemeral ?? false, options.password);
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
@@ -126,9 +136,9 @@ export function bootNode(options: BootOptions): Promise<number> {
   input.on('data', onData);
   input.on('end', onEnd);
 
-  return new Promise<number>((resolve) => {
+  return new Promise<number | typeof REBOOT>((resolve) => {
     let finished = false;
-    const finish = (status: number): void => {
+    const finish = (status: number | typeof REBOOT): void => {
       if (finished) return;
       finished = true;
       input.off('data', onData);
@@ -155,6 +165,9 @@ export function bootNode(options: BootOptions): Promise<number> {
           break;
         case 'poweroff':
           finish(message.status);
+          break;
+        case 'reboot':
+          finish(REBOOT);
           break;
         case 'panic':
           errors.write(`kernel panic: ${message.message}\n`);

@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     console: consoleDevice,
     devices,
     poweroff: (status) => send({ type: 'poweroff', status }),
+    reboot: () => send({ type: 'reboot' }),
     hostLog: (line) => send({ type: 'log', line }),
   };
   const config: BootConfig = { initArgs: boot.initArgs, trace: boot.trace, defaultMemoryMiB: boot.memoryMiB, warmCpus: 2 };

@@ -22,4 +22,5 @@ export type KernelToHost =
   | { type: 'console'; bytes: Uint8Array }
   | { type: 'log'; line: string }
   | { type: 'poweroff'; status: number }
+  | { type: 'reboot' }
   | { type: 'panic'; message: string };

@@ -1,6 +1,7 @@
 /**
  * The `sys` scheme: the kernel's own information, table-driven (name -> generator), as Redox's
- * `sys:` is. `power` is the one writable file: root writes `poweroff [STATUS]` to halt the machine.
+ * `sys:` is. `power` is the one writable file: root writes `poweroff [STATUS]` to halt the machine
+ * or `reboot` to start it again.
  */
 import { Errno, SysError } from '../../syscall/errno.ts';
 import type { Kernel } from '../kernel.ts';
@@ -50,6 +51,7 @@ export class SysScheme extends GeneratedScheme {
   private power(text: string, call: Call): void {
     if (call.caller.uid !== 0) throw new SysError(Errno.EPERM, 'only root may power off');
     const [command, status] = text.trim().split(/\s+/);
+    if (command === 'reboot') return queueMicrotask(() => this.kernel.powerOff(0, true));
     if (command !== 'poweroff') throw new SysError(Errno.EINVAL, `unknown power command ${command}`);
     const code = status === undefined ? 0 : Number(status);
     if (!Number.isInteger(code) || code < 0 || code > 255) throw new SysError(Errno.EINVAL, `bad exit status ${status}`);

@@ -7,7 +7,7 @@
  * `init -c CMD` runs `sh -c CMD` instead of an interactive shell.
  */
 import {
-  O_RDWR, SIGCHLD, SIGKILL, SIGTERM, WNOHANG, kill, close, fpath, SysError, Errno, open, dup2, readTextFile, readdir, spawn, waitpid, signal, sleepMs,
+  O_RDWR, SIGCHLD, SIGKILL, SIGTERM, SIGUSR1, WNOHANG, kill, close, fpath, SysError, Errno, open, dup2, readTextFile, readdir, spawn, waitpid, signal, sleepMs,
   monotonicMs, writeFile, setpgid, shellStatus, WIFEXITED, WEXITSTATUS, exists, eprint, environ,
 } from '../../libc/index.ts';
 import { parseService, startOrder, type Service } from '../lib/services.ts';
@@ -161,8 +161,12 @@ function reapOne(block: boolean, sleepUntil: number): { pid: number; status: num
   return null;
 }
 
+/** What SIGTERM (power off) or SIGUSR1 (reboot), sent by `shutdown`/`reboot`, asked of init. */
+let powerRequest: 'poweroff' | 'reboot' | null = null;
+
 function supervise(running: Running[], shellPid: number): number {
   for (;;) {
+    if (powerRequest) return 0;
     const next = Math.min(...running.map((r) => r.restartAt ?? Infinity));
     const reaped = reapOne(next === Infinity, next);
     if (reaped?.pid === shellPid) return shellStatus(reaped.status);
@@ -184,6 +188,50 @@ function reaped(pid: number): boolean {
     return waitpid(pid, WNOHANG).pid === pid;
   } catch (error) {
     if (error instanceof SysError && error.errno === Errno.EINTR) return false;
+    throw error;
+  }
+}
+
+/** Ends every process but init and the services (the console session, background jobs): SIGTERM, then SIGKILL after 2 s. */
+function stopOthers(services: Set<number>): void {
+  const others = (): number[] =>
+    readdir('/scheme/proc').map((e) => Number(e.name)).filter((pid) => Number.isInteger(pid) && pid > 1 && !services.has(pid));
+  const signalAll = (sig: number): void => {
+    for (const pid of others()) {
+      try {
+        kill(pid, sig);
+      } catch (error) {
+        if (!(error instanceof SysError && error.errno === Errno.ESRCH)) throw error;
+      }
+    }
+  };
+  signalAll(SIGTERM);
+  const deadline = monotonicMs() + 2000;
+  for (;;) {
+    while (reapAny());
+    const alive = others().filter((pid) => {
+      try {
+        return !readTextFile(`/scheme/proc/${pid}/status`).includes('State: Z');
+      } catch (error) {
+        if (error instanceof SysError && error.errno === Errno.ENOENT) return false;
+        throw error;
+      }
+    });
+    if (alive.length === 0) return;
+    if (monotonicMs() > deadline) return signalAll(SIGKILL);
+    try {
+      sleepMs(10);
+    } catch (error) {
+      if (!(error instanceof SysError && error.errno === Errno.EINTR)) throw error;
+    }
+  }
+}
+
+function reapAny(): boolean {
+  try {
+    return waitpid(-1, WNOHANG).pid > 0;
+  } catch (error) {
+    if (error instanceof SysError && (error.errno === Errno.EINTR || error.errno === Errno.ECHILD)) return false;
     throw error;
   }
 }
@@ -220,11 +268,15 @@ function stopServices(running: Running[]): void {
 export function main(args: string[]): number {
   openConsole();
   signal(SIGCHLD, () => undefined);
+  signal(SIGTERM, () => (powerRequest ??= 'poweroff'));
+  signal(SIGUSR1, () => (powerRequest ??= 'reboot'));
   setpgid(0, 0);
   const running: Running[] = loadServices().map((service) => ({ service, pid: null, startedAt: 0, crashes: [], restartAt: null, delayMs: 100 }));
   for (const entry of running) launch(entry);
   const status = supervise(running, startShell(args.slice(1)));
+  if (powerRequest) log(powerRequest === 'reboot' ? 'rebooting' : 'powering off');
+  stopOthers(new Set(running.map((r) => r.pid).filter((pid): pid is number => pid !== null)));
   stopServices(running);
-  writeFile('/scheme/sys/power', `poweroff ${status}`);
+  writeFile('/scheme/sys/power', powerRequest === 'reboot' ? 'reboot' : `poweroff ${status}`);
   return status;
 }

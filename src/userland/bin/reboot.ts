@@ -1,0 +1,2 @@
+/** reboot: the same as `shutdown -r`. */
+export { main } from './shutdown.ts';
