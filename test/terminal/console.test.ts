@@ -69,6 +69,18 @@ test('an interactive session on a real terminal: login, pipeline, ^C, ^D, exit s
   keys('C-d');
   await until('wc to count two lines', (t) => /\n\s*2\n/.test(t));
 
+  keys('edit /tmp/note', 'Enter');
+  await until('the editor', (t) => t.includes('/tmp/note | 1:1'));
+  keys('hello editor', 'Enter', 'second linX', 'BSpace', 'e');
+  keys('Up', 'End', '!');
+  keys('C-s');
+  await until('the save', (t) => t.includes('wrote 2 lines'));
+  keys('C-q');
+  const back = promptCount(screen());
+  await until('the prompt after the editor', (t) => promptCount(t) >= back && t.includes('# edit /tmp/note'));
+  keys('clear; cat /tmp/note', 'Enter');
+  await until('the saved file', (t) => t.includes('hello editor!\nsecond line\n'));
+
   keys('exit 7', 'Enter');
   await until('the machine to power off', (t) => t.includes('EXITED 7'));
 });
