@@ -13,14 +13,22 @@ export function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Raw Atomics.wait/notify ping-pong between two threads: the floor of a syscall round trip. */
+/**
+ * Raw Atomics.wait/notify ping-pong between two threads, each spinning briefly before it sleeps
+ * (as libc does): the floor of a syscall round trip.
+ */
 export async function atomicsRoundTripMicros(rounds: number, perRound: number): Promise<number> {
   const shared = new SharedArrayBuffer(8);
   const words = new Int32Array(shared);
   const worker = new Worker(
     `const { workerData } = require('node:worker_threads');
      const w = new Int32Array(workerData);
-     for (;;) { Atomics.wait(w, 0, 0); if (Atomics.load(w, 0) === 2) break; Atomics.store(w, 0, 0); Atomics.notify(w, 0); }`,
+     for (;;) {
+       for (let i = 0; i < 2000 && Atomics.load(w, 0) === 0; i++);
+       if (Atomics.load(w, 0) === 0) Atomics.wait(w, 0, 0);
+       if (Atomics.load(w, 0) === 2) break;
+       Atomics.store(w, 0, 0); Atomics.notify(w, 0);
+     }`,
     { eval: true, workerData: shared },
   );
   const samples: number[] = [];
@@ -29,7 +37,8 @@ export async function atomicsRoundTripMicros(rounds: number, perRound: number): 
     for (let i = 0; i < perRound; i++) {
       Atomics.store(words, 0, 1);
       Atomics.notify(words, 0);
-      while (Atomics.load(words, 0) === 1) Atomics.wait(words, 0, 1, 5);
+      for (let spin = 0; spin < 2000 && Atomics.load(words, 0) === 1; spin++);
+      while (Atomics.load(words, 0) === 1) Atomics.wait(words, 0, 1);
     }
     samples.push(((performance.now() - start) * 1000) / perRound);
   }

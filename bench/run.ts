@@ -47,3 +47,33 @@ row('file read, 64 MiB', os.fileReadMiBps, 'MiB/s', 'host file read', hostFile.r
 rmSync(scratch, { recursive: true, force: true });
 console.log('\nRedoxFS library on a host image file (no OS in between):');
 runRedoxfsBench(256);
+
+/** Time from starting `redox run` until the shell's first prompt is on the screen. */
+async function bootToPromptMs(): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, [REDOX, 'run', DISK, '--ephemeral'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let seen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('# ')) {
+        resolve(performance.now() - start);
+        child.stdin.end('exit\n');
+      }
+    });
+    child.on('error', reject);
+  });
+}
+
+const prompts: number[] = [];
+for (let i = 0; i < 7; i++) prompts.push(await bootToPromptMs());
+console.log(`\nboot to the first prompt: median ${median(prompts).toFixed(0)} ms (target 500 ms; bare node start ${nodeStartMillis(5).toFixed(0)} ms)`);
+
+const pipelineInOs = median(Array.from({ length: 3 }, () => runInOs('seq 1 1000000 | wc -l').ms)) - bootMs;
+const hostPipeline = median(Array.from({ length: 3 }, () => {
+  const start = performance.now();
+  spawnSync('sh', ['-c', 'seq 1 1000000 | wc -l']);
+  return performance.now() - start;
+}));
+row('seq 1 1000000 | wc -l', pipelineInOs, 'ms', "host sh + GNU coreutils", hostPipeline, false);
