@@ -12,5 +12,6 @@ export * from '../syscall/signal.ts';
 export type { Stat, StatVfs } from '../syscall/stat.ts';
 export type { Dirent } from '../syscall/dirent.ts';
 export * from './shm.ts';
+export * from './event.ts';
 export * from './termios.ts';
 export * from '../syscall/termios.ts';

@@ -1,4 +1,5 @@
 /** Processes for TypeScript programs: spawn (posix_spawn), wait, exit, ids and namespaces. */
+import { Errno, SysError } from '../syscall/errno.ts';
 import { WNOHANG } from '../syscall/flags.ts';
 import type { SpawnRequest } from '../syscall/table.ts';
 import { bootInfo } from './boot.ts';
@@ -48,6 +49,17 @@ export function waitpid(pid: number, options = 0): { pid: number; status: number
 }
 
 export const tryWait = (pid: number): { pid: number; status: number } => waitpid(pid, WNOHANG);
+
+/** Waits for `pid` to end and returns its wait status, riding out interrupts by handled signals. */
+export function waitExit(pid: number): number {
+  for (;;) {
+    try {
+      return waitpid(pid).status;
+    } catch (error) {
+      if (!(error instanceof SysError && error.errno === Errno.EINTR)) throw error;
+    }
+  }
+}
 
 /** Flushes stdio and ends the process. */
 export function exit(status: number): never {

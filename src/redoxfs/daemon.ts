@@ -18,6 +18,7 @@ import { decodeRequest } from '../syscall/packet.ts';
 import { SIGTERM } from '../syscall/signal.ts';
 import { DATA_CAPACITY } from '../syscall/slot.ts';
 import { makeStat, type Stat, type StatVfs } from '../syscall/stat.ts';
+import { EventQueue } from '../libc/event.ts';
 import { fcntl, fsync, lseek, open, read, write } from '../libc/fs.ts';
 import { signal } from '../libc/signal.ts';
 import { SchemeServer, type Requester, type SchemeHandler } from '../libc/scheme.ts';
@@ -391,20 +392,12 @@ const EVENT_TIMER = 2;
 
 /** The daemon's wait for work: its scheme socket, or the idle-commit timer, through an event queue. */
 class Waiter {
-  private readonly queue = open('/scheme/event', O_RDWR);
+  private readonly queue = new EventQueue();
   private readonly timer = open('/scheme/time/1', O_RDWR);
   private armed = false;
 
   constructor(socket: number) {
-    this.register(socket, EVENT_SOCKET);
-  }
-
-  private register(fd: number, data: number, interest = EVENT_READ): void {
-    const record = new DataView(new ArrayBuffer(16));
-    record.setInt32(0, fd, true);
-    record.setUint32(4, interest, true);
-    record.setFloat64(8, data, true);
-    write(this.queue, new Uint8Array(record.buffer));
+    this.queue.watch(socket, EVENT_READ, EVENT_SOCKET);
   }
 
   arm(ms: number): void {
@@ -414,26 +407,19 @@ class Waiter {
     deadline.setFloat64(0, now.getFloat64(0, true) + Math.floor(nsec / 1e9), true);
     deadline.setFloat64(8, nsec % 1e9, true);
     write(this.timer, new Uint8Array(deadline.buffer));
-    if (!this.armed) this.register(this.timer, EVENT_TIMER);
+    if (!this.armed) this.queue.watch(this.timer, EVENT_READ, EVENT_TIMER);
     this.armed = true;
   }
 
   disarm(): void {
-    if (this.armed) this.register(this.timer, EVENT_TIMER, 0);
+    if (this.armed) this.queue.watch(this.timer, 0, EVENT_TIMER);
     this.armed = false;
   }
 
   /** Blocks until a request or the timer; true if only the timer fired. */
   wait(): boolean {
-    const events = read(this.queue, 64);
-    let socket = false;
-    let timer = false;
-    for (let at = 0; at + 16 <= events.length; at += 16) {
-      const data = new DataView(events.buffer, events.byteOffset + at, 16).getFloat64(8, true);
-      if (data === EVENT_SOCKET) socket = true;
-      if (data === EVENT_TIMER) timer = true;
-    }
-    return timer && !socket;
+    const events = this.queue.wait();
+    return events.some((e) => e.data === EVENT_TIMER) && !events.some((e) => e.data === EVENT_SOCKET);
   }
 }
 

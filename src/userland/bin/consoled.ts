@@ -6,20 +6,13 @@
  * Usage: consoled PTY_PATH (the slave's path, e.g. /scheme/pty/0, for its winsize file)
  */
 import {
-  EVENT_READ, F_GETFL, F_SETFL, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, Errno, SysError, close, eprint, fcntl, open, read, write,
+  EVENT_READ, EventQueue, F_GETFL, F_SETFL, O_NONBLOCK, O_RDONLY, O_WRONLY, Errno, SysError, close, eprint, fcntl, open, read, write,
+  type ReadyEvent,
 } from '../../libc/index.ts';
 
 const CONSOLE_IN = 0;
 const CONSOLE_OUT = 1;
 const MASTER = 3;
-
-function register(queue: number, fd: number): void {
-  const record = new DataView(new ArrayBuffer(16));
-  record.setInt32(0, fd, true);
-  record.setUint32(4, EVENT_READ, true);
-  record.setFloat64(8, fd, true);
-  write(queue, new Uint8Array(record.buffer));
-}
 
 function copySize(from: number, ptyPath: string): void {
   const size = read(from, 8);
@@ -51,18 +44,17 @@ export function main(args: string[]): number {
   for (const fd of [CONSOLE_IN, MASTER]) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   const sizes = open('/scheme/debug/winsize', O_RDONLY);
   copySize(sizes, ptyPath);
-  const queue = open('/scheme/event', O_RDWR);
-  for (const fd of [CONSOLE_IN, MASTER, sizes]) register(queue, fd);
+  const queue = new EventQueue();
+  for (const fd of [CONSOLE_IN, MASTER, sizes]) queue.watch(fd, EVENT_READ);
   for (;;) {
-    let events: Uint8Array;
+    let events: ReadyEvent[];
     try {
-      events = read(queue, 64);
+      events = queue.wait();
     } catch (error) {
       if (error instanceof SysError && error.errno === Errno.EINTR) continue;
       throw error;
     }
-    for (let at = 0; at + 16 <= events.length; at += 16) {
-      const fd = new DataView(events.buffer, events.byteOffset + at, 16).getInt32(0, true);
+    for (const { fd } of events) {
       if (fd === sizes) copySize(sizes, ptyPath);
       else if (fd === CONSOLE_IN) {
         const typed = readSome(CONSOLE_IN, 4096);

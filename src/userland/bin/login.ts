@@ -4,8 +4,8 @@
  * directory, as the terminal's foreground group. Ends with the shell's status. Three tries.
  */
 import {
-  ECHO, Errno, O_RDONLY, SIGINT, SysError, chown, environ, exists, mkdir, open, close, shellStatus, signal, sleepMs, spawn,
-  stdin, stdout, tcgetattr, tcsetattr, tcsetpgrp, waitpid,
+  ECHO, O_RDONLY, SIGINT, SysError, chown, environ, exists, mkdir, open, close, shellStatus, signal, sleepMs, spawn,
+  stdin, stdout, tcgetattr, tcsetattr, tcsetpgrp, waitExit,
 } from '../../libc/index.ts';
 import { findAccount, storedHash, verifyPassword, type Account } from '../lib/accounts.ts';
 
@@ -21,16 +21,6 @@ function ask(prompt: string, echo: boolean): string | null {
     if (saved) {
       tcsetattr(0, saved);
       stdout.write('\n');
-    }
-  }
-}
-
-function waitFor(pid: number): number {
-  for (;;) {
-    try {
-      return waitpid(pid).status;
-    } catch (error) {
-      if (!(error instanceof SysError && error.errno === Errno.EINTR)) throw error;
     }
   }
 }
@@ -54,7 +44,7 @@ export function runSession(account: Account): number {
   } catch (error) {
     if (!(error instanceof SysError)) throw error;
   }
-  return shellStatus(waitFor(pid));
+  return shellStatus(waitExit(pid));
 }
 
 export function main(): number {

@@ -3,7 +3,7 @@
  * user's password unless the caller is root. Installed setuid root, so it may start a process as
  * any user once the password checks out.
  */
-import { Errno, SysError, environ, eprint, getuid, shellStatus, spawn, waitpid } from '../../libc/index.ts';
+import { SysError, environ, eprint, getuid, shellStatus, spawn, waitExit } from '../../libc/index.ts';
 import { findAccount, storedHash, verifyPassword } from '../lib/accounts.ts';
 import { parseArgs, type Spec } from '../lib/args.ts';
 import { stdin, stdout, tcgetattr, tcsetattr, ECHO } from '../../libc/index.ts';
@@ -54,12 +54,5 @@ export function main(args: string[]): number {
   const command = opts.get('c');
   const argv = command === undefined ? [account.shell] : [account.shell, '-c', command];
   const env = { ...environ, HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell };
-  const pid = spawn(account.shell, argv, { env, uid: account.uid, gid: account.gid });
-  for (;;) {
-    try {
-      return shellStatus(waitpid(pid).status);
-    } catch (error) {
-      if (!(error instanceof SysError && error.errno === Errno.EINTR)) throw error;
-    }
-  }
+  return shellStatus(waitExit(spawn(account.shell, argv, { env, uid: account.uid, gid: account.gid })));
 }
