@@ -5,34 +5,16 @@
  * (build/base/harddrive.img): a RedoxFS volume with the same tree plus /boot/initfs.img,
  * from which the host boots and on which the root filesystem lives.
  */
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { writeDiskImage } from '../src/host/node/disk_image.ts';
 import { basename, join, relative } from 'node:path';
 import { buildInitfs, type InitfsFile } from '../src/syscall/initfs.ts';
+import { bundlePrograms as bundleProgramModules, programNames } from '../src/cookbook/templates/esbuild.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
 const programsDir = join(root, 'src/userland/bin');
-const JS_MAGIC = '#!redox-js\n';
-
-/** Each program module exports `main`; its bundle entry calls libc's start with it. */
-function programEntries(): string[] {
-  return readdirSync(programsDir).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => basename(f, '.ts'));
-}
-
-const programEntryPlugin: Plugin = {
-  name: 'program-entry',
-  setup(b) {
-    b.onResolve({ filter: /^program:/ }, (args) => ({ path: args.path.slice('program:'.length), namespace: 'program' }));
-    b.onLoad({ filter: /.*/, namespace: 'program' }, (args) => ({
-      contents: `import { main } from ${JSON.stringify(join(programsDir, `${args.path}.ts`))};\nimport { start } from ${JSON.stringify(join(root, 'src/libc/start.ts'))};\nstart(main);\n`,
-      resolveDir: root,
-      loader: 'ts',
-    }));
-  },
-};
-
 async function bundleHost(): Promise<void> {
   await build({
     entryPoints: { cli: join(root, 'src/cli/redox.ts') },
@@ -41,23 +23,33 @@ async function bundleHost(): Promise<void> {
   });
 }
 
+/**
+ * The WebAssembly runtime (src/libc/wasi/runtime.ts: libc's WASI and redox_posix import objects),
+ * a script whose completion value is its exports; procrt.js embeds it as __REDOX_WASMRT__ and
+ * evaluates it inside the program's confined context when it starts a wasm program.
+ */
+async function bundleWasmRuntime(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(root, 'src/libc/wasi/runtime.ts')], bundle: true, platform: 'neutral', format: 'iife',
+    globalName: '__redoxWasmRuntime', footer: { js: '__redoxWasmRuntime;' }, target: 'es2022', write: false,
+    logLevel: 'warning', minifyWhitespace: true,
+  });
+  return result.outputFiles[0]!.text;
+}
+
 async function bundleBoot(): Promise<Record<string, Uint8Array>> {
+  const wasmRuntime = await bundleWasmRuntime();
   const result = await build({
     entryPoints: { kernel: join(root, 'src/host/node/kernel_worker.ts'), procrt: join(root, 'src/host/node/process_worker.ts') },
     outdir: join(dist, 'boot'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'warning',
+    define: { __REDOX_WASMRT__: JSON.stringify(wasmRuntime) },
   });
   return Object.fromEntries(result.outputFiles.map((f) => [basename(f.path), f.contents]));
 }
 
+/** Each program module exports `main`; its bundle entry calls libc's start with it (src/cookbook/templates/esbuild.ts). */
 async function bundlePrograms(): Promise<Record<string, Uint8Array>> {
-  const names = programEntries();
-  const result = await build({
-    entryPoints: Object.fromEntries(names.map((n) => [n, `program:${n}`])),
-    outdir: join(dist, 'bin'), bundle: true, platform: 'neutral', format: 'iife', target: 'es2022', write: false,
-    plugins: [programEntryPlugin], logLevel: 'warning', mainFields: ['module', 'main'], minifyWhitespace: true,
-    banner: { js: JS_MAGIC },
-  });
-  return Object.fromEntries(result.outputFiles.map((f) => [basename(f.path, '.js'), f.contents]));
+  return (await bundleProgramModules(programsDir, programNames(programsDir), { root })).programs;
 }
 
 function configFiles(dir: string, base = dir): InitfsFile[] {

@@ -1,12 +1,17 @@
 /**
  * The `redox` command on the host: `redox run [IMAGE] [-c CMD]` boots the OS; `redox fs ...` is the
- * RedoxFS host tool. (Build, image and cook commands arrive with the cookbook.) Bad usage prints
- * the usage and exits 2.
+ * RedoxFS host tool; build, cook, repo, fetch and clean drive the cookbook (src/cli/commands).
+ * Bad usage prints the usage and exits 2.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BootError, bootNode } from '../host/node/boot.ts';
 import { redoxfsMain } from '../redoxfs/cli.ts';
+import * as build from './commands/build.ts';
+import * as clean from './commands/clean.ts';
+import * as cook from './commands/cook.ts';
+import * as fetch from './commands/fetch.ts';
+import * as repo from './commands/repo.ts';
 
 const USAGE = `usage: redox <command> [options]
 
@@ -21,6 +26,12 @@ commands:
   fs <command> ...
         the RedoxFS host tool (mkfs, info, ls, cat, put, get, mkdir, rm, mv, fsck,
         scrub, snapshot, passwd); \`redox fs --help\` lists them. Also installed as \`redoxfs\`
+  build [CONFIG] | --all   cook the packages a configuration names (or every recipe)
+  cook RECIPE...           cook recipes and their dependencies into signed packages
+  repo                     rebuild and sign the repository index in build/repo
+  fetch [RECIPE...]        fetch and verify recipe sources without building
+  clean [RECIPE...]        remove build output (all of it, or some recipes')
+        each takes --help
   help  show this message
 `;
 
@@ -151,6 +162,16 @@ export async function main(argv: string[]): Promise<number> {
       return run(rest);
     case 'fs':
       return redoxfsMain(rest);
+    case 'build':
+      return build.run(rest);
+    case 'cook':
+      return cook.run(rest);
+    case 'repo':
+      return repo.run(rest);
+    case 'fetch':
+      return fetch.run(rest);
+    case 'clean':
+      return clean.run(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -1,8 +1,9 @@
 /**
  * Program loading, as execve does it: read the file (which must be a regular file with an execute
- * bit), then pick the format by its magic. `\0asm` is WebAssembly, `#!redox-js` is our JS bundle
- * format (docs/programs.md), and any other `#!` line names an interpreter that is loaded in turn
- * with the script's path as an argument. Anything else is ENOEXEC.
+ * bit), then pick the format by its magic. `\0asm` is WebAssembly (run by libc's WASI runtime in
+ * the process), `#!redox-js` is our JS bundle format (docs/programs.md), and any other `#!` line
+ * names an interpreter that is loaded in turn with the script's path as an argument. Anything
+ * else is ENOEXEC.
  */
 import { Errno, SysError } from '../syscall/errno.ts';
 import type { Kernel } from './kernel.ts';
@@ -39,9 +40,8 @@ export async function loadProgram(kernel: Kernel, proc: Process, path: string, a
   const file = await kernel.readExecutable(proc, absolute);
   const bytes = file.bytes;
   if (bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) {
-    // Recognised, but the WASI loader that runs it arrives with libc (issue 4): refuse it cleanly.
-    kernel.log.info(`${absolute}: WebAssembly programs are not supported yet`);
-    throw new SysError(Errno.ENOEXEC, `${absolute}: WebAssembly programs need the WASI loader`);
+    // Compiled and linked in the process by libc's WASI runtime, which reports a bad module there.
+    return { format: 'wasm', program: bytes, argv };
   }
   if (bytes[0] !== 0x23 || bytes[1] !== 0x21) throw new SysError(Errno.ENOEXEC, `${absolute} is not a program`);
   const newline = bytes.indexOf(0x0a);

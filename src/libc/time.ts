@@ -14,7 +14,9 @@ export function nowMs(clock = CLOCK_REALTIME): number {
 
 export const monotonicMs = (): number => nowMs(CLOCK_MONOTONIC);
 
+/** Sleeps for `ms` milliseconds; zero, negative or NaN durations return at once (no syscall). */
 export function sleepMs(ms: number): void {
+  if (!(ms > 0)) return;
   const sec = Math.floor(ms / 1000);
   syscall('nanosleep', sec, Math.min(999_999_999, Math.round((ms - sec * 1000) * 1e6)));
 }

@@ -35,10 +35,18 @@ let nextDecoder = 1;
 /** Host services for the bridge: primitives in, primitives or buffers (re-homed by the bridge) out. */
 const host = {
   encode: (text: string): Uint8Array => encoder.encode(text),
-  newDecoder(label: string, fatal: boolean, ignoreBOM: boolean): number {
-    decoders.set(nextDecoder, new TextDecoder(label, { fatal, ignoreBOM }));
-    return nextDecoder++;
+  /** Encodes as much of `text` as fits in `capacity` bytes: [characters read, the bytes]. */
+  encodeInto(text: string, capacity: number): [number, Uint8Array] {
+    const out = new Uint8Array(capacity);
+    const { read, written } = encoder.encodeInto(text, out);
+    return [read, out.subarray(0, written)];
   },
+  newDecoder(label: string, fatal: boolean, ignoreBOM: boolean): [number, string] {
+    const decoder = new TextDecoder(label, { fatal, ignoreBOM });
+    decoders.set(nextDecoder, decoder);
+    return [nextDecoder++, decoder.encoding];
+  },
+  freeDecoder: (id: number): void => void decoders.delete(id),
   decode: (id: number, bytes: Uint8Array | undefined, stream: boolean): string => decoders.get(id)!.decode(bytes, { stream }),
   receiveMap,
 };
@@ -50,12 +58,23 @@ const BRIDGE = `'use strict';
   class TextEncoder {
     get encoding() { return 'utf-8'; }
     encode(text = '') { return new Uint8Array(guard(() => host.encode(String(text)))); }
-    encodeInto(text, into) { const bytes = this.encode(text); const n = Math.min(bytes.length, into.length); into.set(bytes.subarray(0, n)); return { read: String(text).length, written: n }; }
+    encodeInto(text, into) {
+      const [read, bytes] = guard(() => host.encodeInto(String(text), into.length));
+      into.set(bytes);
+      return { read, written: bytes.length };
+    }
   }
   const decoderIds = new WeakMap();
+  const decoderLabels = new WeakMap();
+  const freeDecoders = new FinalizationRegistry((id) => host.freeDecoder(id));
   class TextDecoder {
-    constructor(label = 'utf-8', options = {}) { decoderIds.set(this, guard(() => host.newDecoder(String(label), !!options.fatal, !!options.ignoreBOM))); }
-    get encoding() { return 'utf-8'; }
+    constructor(label = 'utf-8', options = {}) {
+      const [id, encoding] = guard(() => host.newDecoder(String(label), !!options.fatal, !!options.ignoreBOM));
+      decoderIds.set(this, id);
+      decoderLabels.set(this, encoding);
+      freeDecoders.register(this, id);
+    }
+    get encoding() { return decoderLabels.get(this); }
     decode(bytes, options = {}) {
       const view = bytes === undefined ? undefined : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
       return guard(() => host.decode(decoderIds.get(this), view, !!options.stream));
@@ -73,10 +92,31 @@ const BRIDGE = `'use strict';
 const context = vm.createContext({}, { name: 'redox-process', codeGeneration: { strings: true, wasm: true } });
 const installBridge = vm.runInContext(BRIDGE, context) as (...args: unknown[]) => void;
 
+/** libc's WebAssembly runtime (src/libc/wasi/runtime.ts), embedded by scripts/build.ts. */
+declare const __REDOX_WASMRT__: string;
+
+/**
+ * A wasm program: the runtime is evaluated inside the context and gets the module's bytes copied
+ * into a context-realm Uint8Array, and the host's high-resolution clock only behind a
+ * context-made closure that returns a number.
+ */
+function runWasm(start: CpuStart): void {
+  const runtime = vm.runInContext(__REDOX_WASMRT__, context, { filename: '/boot/wasmrt.js' }) as {
+    start(bytes: Uint8Array, now: () => number): void;
+  };
+  const makeBytes = vm.runInContext('(n) => new Uint8Array(n)', context) as (n: number) => Uint8Array;
+  const bytes = makeBytes(start.program.byteLength);
+  bytes.set(start.program);
+  const hostNow = (): number => performance.timeOrigin + performance.now();
+  const now = (vm.runInContext('(h) => () => +h()', context) as (h: () => number) => () => number)(hostNow);
+  runtime.start(bytes, now);
+}
+
 function run(start: CpuStart): void {
-  if (start.format !== 'js') throw new Error(`program format ${start.format} has no runtime yet`);
-  const code = new TextDecoder().decode(start.program);
+  if (start.format !== 'js' && start.format !== 'wasm') throw new Error(`program format ${start.format} has no runtime`);
   installBridge(host, start.pid, start.slot, start.doorbell, JSON.stringify(start.argv), JSON.stringify(start.env));
+  if (start.format === 'wasm') return runWasm(start);
+  const code = new TextDecoder().decode(start.program);
   vm.runInContext(code, context, { filename: start.argv[0] ?? 'program' });
 }
 

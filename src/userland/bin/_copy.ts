@@ -4,8 +4,8 @@
  * counted; the copy goes on with the rest, as GNU cp does.
  */
 import {
-  O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, type Stat, chmod, chown, close, isDirectory, isSymlink, lstat, mkdir, open, read,
-  readdir, readlink, stat, symlink, write,
+  O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, type Stat, chmod, chown, close, isDirectory, isRegular, isSymlink, lstat, mkdir, open, read,
+  readdir, readlink, stat, stdout, symlink, unlink, write,
 } from '../../libc/index.ts';
 import { fail } from '../lib/args.ts';
 import { joinPath } from './_io.ts';
@@ -15,6 +15,12 @@ export interface CopyOptions {
   recursive: boolean;
   /** Keep mode and ownership (times cannot be set yet: there is no utimens syscall). */
   preserve: boolean;
+  /** Leave existing destination files alone (-n). */
+  noClobber?: boolean;
+  /** Remove a destination that cannot be opened for writing, then try again (-f). */
+  force?: boolean;
+  /** Print `'FROM' -> 'TO'` for each file copied (-v). */
+  verbose?: boolean;
 }
 
 export class Copier {
@@ -34,15 +40,30 @@ export class Copier {
     } catch (error) {
       return this.fail(`cannot stat '${from}'`, error);
     }
+    let exists = false;
     try {
       const existing = stat(to);
+      exists = true;
       if (existing.dev === st.dev && existing.ino === st.ino) return this.fail(`'${from}' and '${to}' are the same file`, null);
     } catch {
       // The destination does not exist yet: the usual case.
     }
-    if (isSymlink(st)) return this.step(`cannot create symbolic link '${to}'`, () => symlink(readlink(from), to));
     if (isDirectory(st)) return this.copyDirectory(from, to, st);
-    if (!this.step(`cannot create regular file '${to}'`, () => copyFile(from, to, st.mode & 0o777))) return false;
+    if (exists && this.options.noClobber) return true;
+    if (this.options.verbose) stdout.write(`'${from}' -> '${to}'\n`);
+    if (isSymlink(st)) return this.step(`cannot create symbolic link '${to}'`, () => symlink(readlink(from), to));
+    // Devices cannot be recreated (no mknod) and may never end (/scheme/zero): a tree copy skips them.
+    if (!top && !isRegular(st)) return this.fail(`cannot copy special file '${from}'`, null);
+    const copy = (): void => {
+      try {
+        copyFile(from, to, st.mode & 0o777);
+      } catch (error) {
+        if (!exists || !this.options.force) throw error;
+        unlink(to);
+        copyFile(from, to, st.mode & 0o777);
+      }
+    };
+    if (!this.step(`cannot create regular file '${to}'`, copy)) return false;
     return this.keep(to, st);
   }
 

@@ -2,7 +2,9 @@
  * Input and path helpers shared by the coreutils (the build skips `_` files): operands where `-`
  * is standard input, whole-text and line-at-a-time reading, and path joining and splitting.
  */
-import { O_RDONLY, close, isDirectory, open, read, readAll, stat } from '../../libc/index.ts';
+import {
+  Errno, O_RDONLY, SysError, close, getcwd, isDirectory, isSymlink, lstat, open, read, readAll, readlink, stat,
+} from '../../libc/index.ts';
 
 const decoder = new TextDecoder();
 
@@ -95,4 +97,36 @@ export function isDirPath(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Resolves `path` to an absolute path with no `.`, `..` or symlink components; the last component
+ * need not exist (as `readlink -f` and `realpath` allow).
+ */
+export function canonicalPath(path: string, depth = 0): string {
+  if (depth > 40) throw new SysError(Errno.ELOOP);
+  const parts = (path.startsWith('/') ? path : `${getcwd()}/${path}`).split('/').filter((p) => p && p !== '.');
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part === '..') {
+      out = out.slice(0, out.lastIndexOf('/'));
+      continue;
+    }
+    const next = `${out}/${part}`;
+    let isLink = false;
+    try {
+      isLink = isSymlink(lstat(next));
+    } catch (error) {
+      if (i !== parts.length - 1) throw error;
+    }
+    if (!isLink) {
+      out = next;
+      continue;
+    }
+    const target = readlink(next);
+    const rest = parts.slice(i + 1).join('/');
+    return canonicalPath(`${target.startsWith('/') ? target : `${out || '/'}/${target}`}${rest ? `/${rest}` : ''}`, depth + 1);
+  }
+  return out || '/';
 }

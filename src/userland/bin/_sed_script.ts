@@ -5,7 +5,8 @@
  */
 import { regexSource } from './_match.ts';
 
-export type Address = number | '$' | RegExp;
+/** A line number, the last line, a regex, or GNU's FIRST~STEP (every STEP-th line from FIRST). */
+export type Address = number | '$' | RegExp | { first: number; step: number };
 export interface Command {
   a1?: Address;
   a2?: Address;
@@ -56,6 +57,11 @@ export class Script {
 
   private address(): Address | undefined {
     const rest = this.src.slice(this.at);
+    const step = /^(\d+)~(\d+)/.exec(rest);
+    if (step) {
+      this.at += step[0].length;
+      return { first: Number(step[1]), step: Number(step[2]) };
+    }
     const num = /^\d+/.exec(rest);
     if (num) {
       this.at += num[0].length;

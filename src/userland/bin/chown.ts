@@ -1,5 +1,5 @@
 /** chown: change file owner and group (numeric ids, or names from /etc/passwd and /etc/group). */
-import { chown, isDirectory, lstat, readdir, stat } from '../../libc/index.ts';
+import { chown, isDirectory, isSymlink, lstat, readdir, stat } from '../../libc/index.ts';
 import { fail, parseArgs, usageError, type Spec } from '../lib/args.ts';
 import { joinPath } from './_io.ts';
 import { lookupId } from './_system.ts';
@@ -27,6 +27,7 @@ export function main(args: string[]): number {
   const change = (path: string, top: boolean): void => {
     try {
       const st = top ? stat(path) : lstat(path);
+      if (isSymlink(st)) return; // No lchown yet: a link found while recursing is left alone, not followed.
       chown(path, uid < 0 ? st.uid : uid, gid < 0 ? st.gid : gid);
       if (opts.has('R') && isDirectory(st)) {
         for (const d of readdir(path)) if (d.name !== '.' && d.name !== '..') change(joinPath(path, d.name), false);

@@ -12,6 +12,9 @@ const SPEC: Spec = {
     ['-R', 'same as -r'],
     ['-p', 'preserve mode and ownership'],
     ['-a, --archive', 'same as -rp'],
+    ['-f, --force', 'if a destination file cannot be opened, remove it and try again'],
+    ['-n, --no-clobber', 'do not overwrite an existing file'],
+    ['-v, --verbose', 'explain what is being done'],
   ],
 };
 
@@ -27,6 +30,7 @@ export function main(args: string[]): number {
   if (!intoDir && sources.length > 1) return usageError(SPEC, `target '${dest}' is not a directory`);
   const copier = new Copier({
     name: 'cp', recursive: opts.has('r') || opts.has('R') || opts.has('a'), preserve: opts.has('p') || opts.has('a'),
+    noClobber: opts.has('n'), force: opts.has('f'), verbose: opts.has('v'),
   });
   for (const source of sources) copier.copy(source, intoDir ? joinPath(dest, baseName(source)) : dest);
   return copier.status;

@@ -21,7 +21,7 @@ function line(bytes: Uint8Array, offset: number, canonical: boolean): string {
   if (!canonical) {
     const words: string[] = [];
     for (let i = 0; i < bytes.length; i += 2) words.push(hex((bytes[i + 1] ?? 0) << 8 | bytes[i]!, 4));
-    return `${hex(offset, 7)} ${words.join(' ')}`;
+    return `${hex(offset, 7)} ${words.join(' ')}`.padEnd(7 + 8 * 5);
   }
   const cells = [...bytes].map((b) => hex(b, 2));
   const left = cells.slice(0, 8).join(' ');

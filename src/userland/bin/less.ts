@@ -26,7 +26,7 @@ export function main(args: string[]): number {
   let status = 0;
   for (const file of opts.operands.length ? opts.operands : ['-']) {
     try {
-      lines.push(...splitLines(readInputText(file)));
+      for (const line of splitLines(readInputText(file))) lines.push(line);
     } catch (error) {
       status = fail('less', file, error);
     }

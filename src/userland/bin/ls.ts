@@ -1,11 +1,10 @@
 /** ls: list directory contents. */
 import {
-  DT_DIR, DT_UNKNOWN, type Stat, environ, isatty, isDirectory, isSymlink, lstat, nowMs, readdir, readlink, stat, stdout, eprint,
+  DT_DIR, DT_UNKNOWN, environ, eprint, isatty, isDirectory, lstat, nowMs, readdir, stat, stdout,
 } from '../../libc/index.ts';
 import { type Options, parseArgs, reason, type Spec } from '../lib/args.ts';
-import { humanSize, lsTime, modeString } from './_format.ts';
 import { joinPath } from './_io.ts';
-import { groupName, userName } from './_system.ts';
+import { type Entry, classifyMark, columnLines, longLines } from './_ls_format.ts';
 
 const SPEC: Spec = {
   name: 'ls',
@@ -17,76 +16,45 @@ const SPEC: Spec = {
     ['-l', 'use a long listing format'],
     ['-n, --numeric-uid-gid', 'like -l, but list numeric user and group IDs'],
     ['-h, --human-readable', 'with -l, print sizes like 1K 234M 2G'],
+    ['-i, --inode', 'print the index number of each file'],
+    ['-F, --classify', 'append indicator (one of */=@|) to entries'],
     ['-R, --recursive', 'list subdirectories recursively'],
     ['-d, --directory', 'list directories themselves, not their contents'],
+    ['-r, --reverse', 'reverse order while sorting'],
+    ['-t', 'sort by time, newest first'],
+    ['-S', 'sort by file size, largest first'],
     ['-1', 'list one file per line'],
   ],
 };
 
-interface Entry {
-  name: string;
-  path: string;
-  /** Null when the entry could not be examined (shown with `?` fields, as GNU ls does). */
-  st: Stat | null;
-  isDir: boolean;
-}
-
-const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byName = (a: Entry, b: Entry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 class Lister {
   status = 0;
   private readonly now = nowMs() / 1000;
-  constructor(private readonly opts: Options) {}
-
-  private user(uid: number): string {
-    return this.opts.has('n') ? String(uid) : userName(uid);
+  /** Whether entries must be examined (stat) rather than known from the directory alone. */
+  private readonly needStat: boolean;
+  constructor(private readonly opts: Options) {
+    this.needStat = ['l', 't', 'S', 'F', 'i'].some((f) => opts.has(f));
   }
 
-  private group(gid: number): string {
-    return this.opts.has('n') ? String(gid) : groupName(gid);
-  }
-
-  private field(text: string | number, width: number, left = false): string {
-    return left ? String(text).padEnd(width) : String(text).padStart(width);
+  private sort(entries: Entry[]): Entry[] {
+    const o = this.opts;
+    const key = (e: Entry): number => (o.has('t') ? (e.st?.mtimeSec ?? 0) + (e.st?.mtimeNsec ?? 0) / 1e9 : e.st?.size ?? 0);
+    const sorted = entries.sort((a, b) => (o.has('t') || o.has('S') ? key(b) - key(a) || byName(a, b) : byName(a, b)));
+    return o.has('r') ? sorted.reverse() : sorted;
   }
 
   print(entries: Entry[]): void {
-    if (!this.opts.has('l')) {
-      const names = entries.map((e) => e.name);
-      if (this.opts.has('1') || !isatty(1)) for (const name of names) stdout.write(name + '\n');
-      else this.columns(names);
-      return;
+    const o = this.opts;
+    let lines: string[];
+    if (o.has('l')) {
+      lines = longLines(entries, { numericIds: o.has('n'), human: o.has('h'), inode: o.has('i'), classify: o.has('F') }, this.now);
+    } else {
+      const names = entries.map((e) => `${o.has('i') ? `${e.st?.ino ?? '?'} ` : ''}${e.name}${o.has('F') ? classifyMark(e) : ''}`);
+      lines = o.has('1') || !isatty(1) ? names : columnLines(names, Number(environ.COLUMNS) || 80);
     }
-    const size = (st: Stat): string => (this.opts.has('h') ? humanSize(st.size) : String(st.size));
-    const rows = entries.map((e) => (e.st
-      ? [modeString(e.st.mode), String(e.st.nlink), this.user(e.st.uid), this.group(e.st.gid), size(e.st), lsTime(e.st.mtimeSec, this.now)]
-      : ['??????????', '?', '?', '?', '?', '           ?']));
-    const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-    entries.forEach((e, n) => {
-      const [mode, links, user, group, bytes, time] = rows[n]!;
-      let line = `${mode} ${this.field(links!, widths[1]!)} ${this.field(user!, widths[2]!, true)} ` +
-        `${this.field(group!, widths[3]!, true)} ${this.field(bytes!, widths[4]!)} ${time} ${e.name}`;
-      if (e.st && isSymlink(e.st)) {
-        try {
-          line += ` -> ${readlink(e.path)}`;
-        } catch {
-          // An unreadable link shows its name alone.
-        }
-      }
-      stdout.write(line + '\n');
-    });
-  }
-
-  private columns(names: string[]): void {
-    if (names.length === 0) return;
-    const width = Math.max(...names.map((n) => n.length)) + 2;
-    const perRow = Math.max(1, Math.floor((Number(environ.COLUMNS) || 80) / width));
-    const rows = Math.ceil(names.length / perRow);
-    for (let r = 0; r < rows; r++) {
-      const cells: string[] = [];
-      for (let c = r; c < names.length; c += rows) cells.push(names[c]!);
-      stdout.write(cells.map((n, i) => (i === cells.length - 1 ? n : n.padEnd(width))).join('') + '\n');
-    }
+    for (const line of lines) stdout.write(line + '\n');
   }
 
   listDirectory(path: string, header: boolean, first: boolean): void {
@@ -104,10 +72,10 @@ class Lister {
       types.set('.', DT_DIR).set('..', DT_DIR);
     } else if (!this.opts.has('A')) names = names.filter((n) => !n.startsWith('.'));
     const entries: Entry[] = [];
-    for (const name of names.sort()) {
+    for (const name of names) {
       const full = joinPath(path, name);
       const entry: Entry = { name, path: full, st: null, isDir: types.get(name) === DT_DIR };
-      if (this.opts.has('l') || (this.opts.has('R') && types.get(name) === DT_UNKNOWN)) {
+      if (this.needStat || (this.opts.has('R') && types.get(name) === DT_UNKNOWN)) {
         try {
           entry.st = lstat(full);
           entry.isDir = isDirectory(entry.st);
@@ -120,11 +88,29 @@ class Lister {
     }
     if (header) stdout.write(`${first ? '' : '\n'}${path}:\n`);
     if (this.opts.has('l')) stdout.write(`total ${entries.reduce((t, e) => t + Math.ceil((e.st?.blocks ?? 0) / 2), 0)}\n`);
-    this.print(entries);
+    this.print(this.sort(entries));
     if (!this.opts.has('R')) return;
     for (const e of entries) {
       if (e.isDir && e.name !== '.' && e.name !== '..') this.listDirectory(e.path, true, false);
     }
+  }
+
+  /** Lists the operands: files first (together), then each directory's contents. */
+  run(operands: string[]): void {
+    const files: Entry[] = [];
+    const dirs: Entry[] = [];
+    for (const path of operands) {
+      try {
+        const st = this.opts.has('l') || this.opts.has('d') || this.opts.has('F') ? lstat(path) : stat(path);
+        (isDirectory(st) && !this.opts.has('d') ? dirs : files).push({ name: path, path, st, isDir: isDirectory(st) });
+      } catch (error) {
+        eprint(`ls: cannot access '${path}': ${reason(error)}`);
+        this.status = 2;
+      }
+    }
+    if (files.length) this.print(this.sort(files));
+    const headers = operands.length > 1 || this.opts.has('R');
+    this.sort(dirs).forEach((dir, i) => this.listDirectory(dir.path, headers, i === 0 && files.length === 0));
   }
 }
 
@@ -133,23 +119,6 @@ export function main(args: string[]): number {
   if (typeof opts === 'number') return opts;
   if (opts.has('n')) opts.add('l');
   const lister = new Lister(opts);
-  const operands = opts.operands.length ? opts.operands : ['.'];
-  const files: Entry[] = [];
-  const dirs: string[] = [];
-  for (const path of operands) {
-    try {
-      const st = opts.has('l') || opts.has('d') ? lstat(path) : stat(path);
-      if (isDirectory(st) && !opts.has('d')) dirs.push(path);
-      else files.push({ name: path, path, st, isDir: isDirectory(st) });
-    } catch (error) {
-      eprint(`ls: cannot access '${path}': ${reason(error)}`);
-      lister.status = 2;
-    }
-  }
-  files.sort(byName);
-  dirs.sort();
-  if (files.length) lister.print(files);
-  const headers = operands.length > 1 || opts.has('R');
-  dirs.forEach((dir, i) => lister.listDirectory(dir, headers, i === 0 && files.length === 0));
+  lister.run(opts.operands.length ? opts.operands : ['.']);
   return lister.status;
 }

@@ -24,6 +24,11 @@ function removeTree(path: string): void {
 
 function move(source: string, target: string): number {
   try {
+    lstat(source);
+  } catch (error) {
+    return fail('mv', `cannot stat '${source}'`, error);
+  }
+  try {
     rename(source, target);
     return 0;
   } catch (error) {

@@ -1,7 +1,9 @@
 /**
  * printf: format and print data. Conversions %s %b %c %d %i %u %x %X %o %f %e %g %% with flags
  * (-, 0, +, space, #), width and precision (`*` too); escapes \n \t \\ \a \b \f \r \v \NNN \xHH.
- * As in coreutils, the format is reused until the arguments are consumed.
+ * As in coreutils, the format is reused until the arguments are consumed. Work is done on "byte
+ * strings" (one char per byte of the UTF-8 input) so that \NNN and \xHH emit single raw bytes and
+ * widths and precisions count bytes, as they do in C.
  */
 import { eprint, stdout } from '../../libc/index.ts';
 import { parseArgs, usageError, type Spec } from '../lib/args.ts';
@@ -46,7 +48,7 @@ class Formatter {
     if (/^['"]/.test(text)) return text.codePointAt(1) ?? 0;
     const n = /^[-+]?0[xX][0-9a-fA-F]+$/.test(text) ? parseInt(text, 16) : /^[-+]?0[0-7]+$/.test(text) ? parseInt(text, 8) : Number(text.trim());
     if (Number.isNaN(n)) {
-      eprint(`printf: '${text}': expected a numeric value`);
+      eprint(`printf: '${fromBytes(text)}': expected a numeric value`);
       this.status = 1;
       return parseFloat(text) || 0;
     }
@@ -110,15 +112,23 @@ class Formatter {
   }
 }
 
+/** UTF-8 text as a byte string, and back. */
+function toBytes(text: string): string {
+  let out = '';
+  for (const byte of new TextEncoder().encode(text)) out += String.fromCharCode(byte);
+  return out;
+}
+const fromBytes = (bytes: string): string => new TextDecoder().decode(Uint8Array.from(bytes, (c) => c.charCodeAt(0) & 0xff));
+
 export function main(args: string[]): number {
   const opts = parseArgs(args, SPEC);
   if (typeof opts === 'number') return opts;
-  const [format, ...rest] = opts.operands;
+  const [format, ...rest] = opts.operands.map(toBytes);
   if (format === undefined) return usageError(SPEC, 'missing operand');
   const f = new Formatter(rest);
   do {
     const before = f.used;
-    stdout.write(f.pass(format));
+    stdout.write(Uint8Array.from(f.pass(format), (c) => c.charCodeAt(0) & 0xff));
     if (f.used === before) break;
   } while (f.used < rest.length && !f.stop);
   return f.status;

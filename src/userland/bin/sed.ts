@@ -35,7 +35,9 @@ class Runner {
 
   private matches(addr: Address, line: string, n: number, last: boolean): boolean {
     if (addr === '$') return last;
-    return typeof addr === 'number' ? n === addr : addr.test(line);
+    if (typeof addr === 'number') return n === addr;
+    if (addr instanceof RegExp) return addr.test(line);
+    return addr.step > 0 ? n >= addr.first && (n - addr.first) % addr.step === 0 : n === addr.first;
   }
 
   private selected(cmd: Command, line: string, n: number, last: boolean): boolean {
@@ -143,7 +145,7 @@ export function main(args: string[]): number {
   const lines: string[] = [];
   for (const file of files) {
     try {
-      lines.push(...splitLines(readInputText(file)));
+      for (const line of splitLines(readInputText(file))) lines.push(line);
     } catch (error) {
       status = fail('sed', `can't read ${file}`, error) + 1;
     }

@@ -10,7 +10,7 @@ const SPEC: Spec = {
   about: 'Display file status.',
   options: [
     ['-L, --dereference', 'follow links'],
-    ['-c, --format FORMAT', 'use FORMAT: %n name, %s size, %a octal mode, %A mode string, %F type, %u %g ids, %U %G names, %h links, %i inode, %Y mtime'],
+    ['-c, --format FORMAT', 'use FORMAT: %n name, %s size, %a octal mode, %A mode string, %F type, %u %g ids, %U %G names, %h links, %i inode, %Y mtime, %x %y %z times'],
   ],
 };
 
@@ -24,7 +24,7 @@ function typeName(st: Stat): string {
 }
 
 function formatted(format: string, path: string, st: Stat): string {
-  return format.replace(/%([%nsaAFugUGhiYbBdX])/g, (_, c: string) => {
+  return format.replace(/%([%nsaAFugUGhiYbBdXxyz])/g, (_, c: string) => {
     switch (c) {
       case '%': return '%';
       case 'n': return path;
@@ -42,6 +42,9 @@ function formatted(format: string, path: string, st: Stat): string {
       case 'B': return '512';
       case 'd': return String(st.dev);
       case 'X': return String(st.atimeSec);
+      case 'x': return isoTime(st.atimeSec, st.atimeNsec);
+      case 'y': return isoTime(st.mtimeSec, st.mtimeNsec);
+      case 'z': return isoTime(st.ctimeSec, st.ctimeNsec);
       default: return String(st.mtimeSec);
     }
   });

@@ -1,5 +1,5 @@
 /** tail: print the last lines (or bytes) of files; `-f` keeps following a growing file. */
-import { read, sleepMs, stdout } from '../../libc/index.ts';
+import { SEEK_SET, fstat, isRegular, lseek, read, readAll, sleepMs, stdout } from '../../libc/index.ts';
 import { fail, parseArgs, usageError, type Spec } from '../lib/args.ts';
 import { closeInput, openInput, splitLines } from './_io.ts';
 
@@ -18,12 +18,38 @@ const SPEC: Spec = {
 
 const decoder = new TextDecoder();
 
-function readAllOf(fd: number): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  for (let c = read(fd, 64 * 1024); c.length > 0; c = read(fd, 64 * 1024)) chunks.push(c);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+/**
+ * The part of the input tail needs. A regular file is read backwards from its end, in blocks,
+ * until it holds enough newlines (or bytes), so `tail` of a large file reads only its end; the
+ * offset is left at the end of the file for -f. Other inputs are read whole.
+ */
+function readEnd(fd: number, lines: string, bytes: string | undefined): Uint8Array {
+  const st = fstat(fd);
+  const fromStart = (bytes ?? lines).startsWith('+');
+  if (!isRegular(st) || fromStart || st.size === 0) return readAll(fd);
+  const want = Number(bytes ?? lines);
+  const block = 64 * 1024;
+  const parts: Uint8Array[] = [];
+  let newlines = 0;
+  let pos = st.size;
+  let held = 0;
+  while (pos > 0 && (bytes !== undefined ? held < want : newlines <= want)) {
+    const start = Math.max(0, pos - block);
+    lseek(fd, start, SEEK_SET);
+    const chunk = read(fd, pos - start);
+    if (chunk.length === 0) break;
+    parts.unshift(chunk);
+    held += chunk.length;
+    for (const byte of chunk) if (byte === 0x0a) newlines++;
+    pos = start;
+  }
+  lseek(fd, st.size, SEEK_SET);
+  const out = new Uint8Array(held);
   let at = 0;
-  for (const c of chunks) out.set(c, (at += c.length) - c.length);
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
   return out;
 }
 
@@ -64,7 +90,7 @@ export function main(args: string[]): number {
     }
     try {
       if (headers) stdout.write(`${index ? '\n' : ''}==> ${file === '-' ? 'standard input' : file} <==\n`);
-      const data = readAllOf(fd);
+      const data = readEnd(fd, lineCount, byteCount);
       if (byteCount === undefined) stdout.write(lastLines(data, lineCount));
       else stdout.write(byteCount.startsWith('+') ? data.subarray(Math.max(0, Number(byteCount) - 1)) : data.subarray(Math.max(0, data.length - Number(byteCount))));
       if (opts.has('f') && index === files.length - 1 && file !== '-') followFd = fd;

@@ -12,32 +12,40 @@ const SPEC: Spec = {
     ['-w, --words', 'print the word counts'],
     ['-c, --bytes', 'print the byte counts'],
     ['-m, --chars', 'print the character counts'],
+    ['-L, --max-line-length', 'print the maximum display width'],
   ],
 };
 
-type Counts = [lines: number, words: number, chars: number, bytes: number];
+type Counts = [lines: number, words: number, chars: number, bytes: number, longest: number];
 
 function count(fd: number): Counts {
-  const counts: Counts = [0, 0, 0, 0];
+  const counts: Counts = [0, 0, 0, 0, 0];
   let inWord = false;
+  let column = 0;
   for (let chunk = read(fd, 64 * 1024); chunk.length > 0; chunk = read(fd, 64 * 1024)) {
     counts[3] += chunk.length;
     for (const byte of chunk) {
-      if (byte === 0x0a) counts[0]++;
+      if (byte === 0x0a) {
+        counts[0]++;
+        counts[4] = Math.max(counts[4], column);
+        column = 0;
+      } else if (byte === 0x09) column = column - (column % 8) + 8;
+      else if ((byte & 0xc0) !== 0x80 && byte >= 0x20) column++;
       if ((byte & 0xc0) !== 0x80) counts[2]++;
       const space = byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
       if (!space && !inWord) counts[1]++;
       inWord = !space;
     }
   }
+  counts[4] = Math.max(counts[4], column);
   return counts;
 }
 
 export function main(args: string[]): number {
   const opts = parseArgs(args, SPEC);
   if (typeof opts === 'number') return opts;
-  const any = ['l', 'w', 'm', 'c'].some((f) => opts.has(f));
-  const shown = [!any || opts.has('l'), !any || opts.has('w'), opts.has('m'), !any || opts.has('c')];
+  const any = ['l', 'w', 'm', 'c', 'L'].some((f) => opts.has(f));
+  const shown = [!any || opts.has('l'), !any || opts.has('w'), opts.has('m'), !any || opts.has('c'), opts.has('L')];
   const files = opts.operands.length ? opts.operands : ['-'];
   const rows: [Counts, string][] = [];
   let status = 0;
@@ -57,7 +65,8 @@ export function main(args: string[]): number {
       closeInput(fd);
     }
   }
-  if (rows.length > 1) rows.push([rows.reduce<Counts>((t, [c]) => t.map((n, i) => n + c[i]!) as Counts, [0, 0, 0, 0]), 'total']);
+  const total = (t: Counts, c: Counts): Counts => t.map((n, i) => (i === 4 ? Math.max(n, c[i]!) : n + c[i]!)) as Counts;
+  if (rows.length > 1) rows.push([rows.reduce<Counts>((t, [c]) => total(t, c), [0, 0, 0, 0, 0]), 'total']);
   const single = shown.filter(Boolean).length === 1 && rows.length === 1;
   const width = single ? 0 : Math.max(opts.operands.length ? 1 : 7, ...rows.map(([c]) => String(Math.max(...c)).length));
   for (const [counts, name] of rows) {

@@ -5,9 +5,9 @@
  * written as it appears in help (`'-n, --lines NUM'`: short and/or long names, then an uppercase
  * placeholder when the option takes a value). `parseArgs` then handles what every utility must:
  * bundled flags (`-la`), attached and separate values (`-n5`, `-n 5`, `--lines=5`), `--` ending
- * the options, a lone `-` as an operand, `--help` (prints usage and description, status 0) and
- * unknown options (message on stderr, status 2). It returns the parsed options or the status the
- * program should return at once.
+ * the options, a lone `-` as an operand, unique prefixes of long names (`--rec`), `--help`
+ * (prints usage and description, status 0) and unknown options (message on stderr, status 2).
+ * It returns the parsed options or the status the program should return at once.
  *
  * `fail`/`reason` format errors as `NAME: PATH: reason`, the reason taken from the errno, so that
  * messages read as GNU's do. Anything that is not a SysError is a bug and is rethrown.
@@ -114,7 +114,10 @@ export function parseArgs(args: string[], spec: Spec): Options | number {
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = arg.slice(2, eq < 0 ? undefined : eq);
-      const def = long.get(name);
+      // As getopt_long: a unique prefix of a long name stands for it (--rec for --recursive).
+      const candidates = long.has(name) ? [name] : [...long.keys()].filter((l) => l.startsWith(name));
+      if (candidates.length > 1) return usageError(spec, `option '--${name}' is ambiguous`);
+      const def = long.get(candidates[0] ?? '');
       if (!def) return usageError(spec, `unrecognized option '--${name}'`);
       if (!def.takesValue) {
         if (eq >= 0) return usageError(spec, `option '--${name}' doesn't allow an argument`);

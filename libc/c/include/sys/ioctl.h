@@ -1,0 +1,19 @@
+/* sys/ioctl.h for redox-ts: wasi-libc's, plus TIOCGWINSZ (window size) through libredox.a. */
+#include_next <sys/ioctl.h>
+
+#ifndef REDOX_SYS_IOCTL_H
+#define REDOX_SYS_IOCTL_H
+
+#ifndef TIOCGWINSZ
+#define TIOCGWINSZ 0x5413
+#endif
+
+#ifndef __DEFINED_struct_winsize
+#define __DEFINED_struct_winsize
+struct winsize { unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel; };
+#endif
+
+int __redox_ioctl(int, int, ...);
+#define ioctl __redox_ioctl
+
+#endif

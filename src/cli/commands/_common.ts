@@ -1,0 +1,83 @@
+/**
+ * What the cookbook subcommands share: option parsing (--recipes, --build-dir, -j, --force),
+ * progress lines while recipes cook, the summary at the end, and one way to turn a recipe,
+ * graph or fetch error into a message and an exit status (1; bad usage is 2).
+ */
+import { relative } from 'node:path';
+import type { CookEvent, CookOptions, CookReport } from '../../cookbook/cook.ts';
+import { GraphError } from '../../cookbook/graph.ts';
+import { RecipeError } from '../../cookbook/recipe.ts';
+
+export const COMMON_OPTIONS = `  --recipes DIR     recipes folder (default: recipes/ of the project)
+  --build-dir DIR   build folder (default: build/ of the project)
+  -j, --jobs N      recipes built at once (default: up to 4)
+  -q, --quiet       no progress lines, only the summary and errors`;
+
+export interface Parsed {
+  options: CookOptions;
+  rest: string[];
+  flags: Set<string>;
+  help: boolean;
+  quiet: boolean;
+}
+
+/** Parses the common options plus `flags` (boolean options of the command); error text on bad usage. */
+export function parseArgs(args: string[], flags: readonly string[] = []): Parsed | string {
+  const parsed: Parsed = { options: {}, rest: [], flags: new Set(), help: false, quiet: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = (): string | undefined => args[++i];
+    if (arg === '-h' || arg === '--help') parsed.help = true;
+    else if (arg === '-q' || arg === '--quiet') parsed.quiet = true;
+    else if (arg === '--recipes' || arg === '--build-dir') {
+      const v = value();
+      if (v === undefined) return `${arg} needs a folder`;
+      if (arg === '--recipes') parsed.options.recipesDir = v;
+      else parsed.options.buildDir = v;
+    } else if (arg === '-j' || arg === '--jobs') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) return `${arg} needs a positive whole number`;
+      parsed.options.jobs = n;
+    } else if (flags.includes(arg)) parsed.flags.add(arg);
+    else if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg}`;
+    else parsed.rest.push(arg);
+  }
+  return parsed;
+}
+
+export function usageError(command: string, message: string, usage: string): number {
+  process.stderr.write(`redox ${command}: ${message}\n${usage}`);
+  return 2;
+}
+
+/** Prints recipe, graph and fetch errors as one clear line; returns the exit status. */
+export function reportError(command: string, err: unknown): number {
+  if (err instanceof RecipeError || err instanceof GraphError) {
+    process.stderr.write(`redox ${command}: ${err.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`redox ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 1;
+}
+
+export function progress(quiet: boolean): (event: CookEvent) => void {
+  return (event) => {
+    if (quiet || event.type !== 'done') return;
+    const r = event.result;
+    const width = String(event.total).length;
+    const what = r.status === 'built' ? `built     (${r.ms} ms)` : r.status === 'cached' ? `cached    (${r.reason})` : r.status === 'fetched' ? 'fetched' : r.status === 'skipped' ? `skipped   (${r.reason})` : 'FAILED';
+    process.stderr.write(`[${String(event.finished).padStart(width)}/${event.total}] ${r.name.padEnd(16)} ${what}\n`);
+  };
+}
+
+export function summary(report: CookReport): void {
+  const count = (s: string): number => report.results.filter((r) => r.status === s).length;
+  for (const r of report.results.filter((x) => x.status === 'failed')) {
+    process.stderr.write(`\n${r.name} failed: ${r.reason}\n  log: ${relative(process.cwd(), r.log) || r.log}\n`);
+  }
+  const parts = [`${count('built')} built`, `${count('cached')} cached`];
+  if (count('fetched')) parts.push(`${count('fetched')} fetched`);
+  if (count('failed')) parts.push(`${count('failed')} failed`);
+  if (count('skipped')) parts.push(`${count('skipped')} skipped`);
+  process.stderr.write(`${report.results.length} recipe${report.results.length === 1 ? '' : 's'}: ${parts.join(', ')} in ${report.ms} ms${report.indexWritten ? '; repository index updated' : ''}\n`);
+}

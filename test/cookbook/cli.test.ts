@@ -1,0 +1,87 @@
+/**
+ * The cookbook's subcommands (src/cli/commands/*.ts) as a user runs them: --help, bad usage
+ * (status 2), progress and summary lines, a recipe error naming the recipe and field (status 1).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { ROOT } from '../helpers.ts';
+import { customRecipe, tempCookbook } from './helpers.ts';
+
+const book = tempCookbook();
+after(() => book.remove());
+
+interface Outcome {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs subcommands one after another in one child process (one tsx start-up for all), each
+ * with its own captured stdout and stderr.
+ */
+function commands(calls: [string, string[]][]): Outcome[] {
+  const script = `
+    const calls = ${JSON.stringify(calls.map(([name, args]) => [join(ROOT, 'src/cli/commands', `${name}.ts`), args]))};
+    const out = [];
+    const realOut = process.stdout.write.bind(process.stdout);
+    for (const [module, args] of calls) {
+      const got = { status: -1, stdout: '', stderr: '' };
+      process.stdout.write = (t) => { got.stdout += t; return true; };
+      process.stderr.write = (t) => { got.stderr += t; return true; };
+      got.status = await (await import(module)).run(args);
+      out.push(got);
+    }
+    realOut(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Outcome[];
+}
+
+const command = (name: string, args: string[]): Outcome => commands([[name, args]])[0]!;
+
+test('every subcommand answers --help with its usage and refuses unknown options', () => {
+  const names = ['build', 'cook', 'repo', 'fetch', 'clean'];
+  const outcomes = commands(names.flatMap((name): [string, string[]][] => [[name, ['--help']], [name, ['--bogus']]]));
+  names.forEach((name, i) => {
+    const help = outcomes[2 * i]!;
+    assert.equal(help.status, 0, `${name}: ${help.stderr}`);
+    assert.match(help.stdout, new RegExp(`^usage: redox ${name} `));
+    const bad = outcomes[2 * i + 1]!;
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, new RegExp(`^redox ${name}: unknown option --bogus\nusage: redox ${name}`));
+  });
+});
+
+test('cook shows progress and a summary, repo lists the index, build cooks a config, clean removes a package', () => {
+  book.recipe('core/one', customRecipe('one', '1'));
+  book.recipe('core/two', customRecipe('two', '2', ['one'], ['one']));
+  const dirs = ['--recipes', book.recipes, '--build-dir', book.build];
+  const config = join(book.dir, 'mini.toml');
+  writeFileSync(config, '[general]\nfilesystem_size = 64\n\n[packages]\none = {}\n');
+  const [first, again, repo, build, clean, after] = commands([
+    ['cook', [...dirs, 'two']], ['cook', [...dirs, '--all']], ['repo', dirs], ['build', [...dirs, config]], ['clean', [...dirs, 'two']], ['repo', dirs],
+  ]);
+  assert.equal(first!.status, 0, first!.stderr);
+  assert.match(first!.stderr, /\[1\/2\] one +built +\(\d+ ms\)\n\[2\/2\] two +built/);
+  assert.match(first!.stderr, /2 recipes: 2 built, 0 cached in \d+ ms; repository index updated\n$/);
+  assert.match(again!.stderr, /2 recipes: 0 built, 2 cached/);
+  assert.equal(repo!.status, 0, repo!.stderr);
+  assert.match(repo!.stdout, /^one +1\.0\.0 +\d+ B  [0-9a-f]{16}\ntwo +1\.0\.0 +\d+ B  [0-9a-f]{16}  needs one\n$/);
+  assert.match(build!.stderr, /^\[1\/1\] one +cached +\(unchanged\)\n1 recipe: 0 built, 1 cached in \d+ ms\n$/);
+  assert.equal(clean!.status, 0);
+  assert.match(clean!.stderr, /repository index rewritten \(1 package\)/);
+  assert.match(after!.stdout, /^one [^\n]*\n$/);
+});
+
+test('a bad recipe stops cook with the file, the field and what was expected', () => {
+  book.recipe('core/bad', '[build]\ntemplate = "none"\ndependencies = ["ghost"]\n[package]\nversion = "1"\n');
+  const r = command('cook', ['--recipes', book.recipes, '--build-dir', book.build, 'bad']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^redox cook: recipe bad \(recipes\/core\/bad\/recipe.toml\): \[build\] dependencies: "ghost" has no recipe/);
+  book.recipe('core/bad', '[build]\ntemplate = "none"\n[package]\nversion = 2\n');
+  assert.match(command('cook', ['--recipes', book.recipes, '--build-dir', book.build, 'bad']).stderr, /^redox cook: recipes\/core\/bad\/recipe.toml: \[package\] version: expected a version such as "1.2.3", found number 2\n$/);
+});
