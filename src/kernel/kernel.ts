@@ -129,8 +129,14 @@ export class Kernel {
     }
     const scheme = target.scheme === '' ? this.root : this.lookupScheme(target.scheme);
     if (!scheme) throw new SysError(Errno.ENODEV, `no scheme named ${target.scheme}`);
-    const id = await scheme.open(target.path, flags, this.callFor(proc, signal, flags));
-    return new FileDescription(scheme, id, flags, absolute);
+    try {
+      const id = await scheme.open(target.path, flags, this.callFor(proc, signal, flags));
+      return new FileDescription(scheme, id, flags, absolute);
+    } catch (error) {
+      // A scheme's root always exists for stat (ls -l /scheme), even if the scheme opens nothing there.
+      if (!(target.path === '' && flags & O_STAT && target.scheme !== '' && error instanceof SysError)) throw error;
+      return this.root.schemeStat(target.scheme, flags);
+    }
   }
 
   /** Reads a whole regular file that the process may execute; also gives its mode and owner. */

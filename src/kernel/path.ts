@@ -2,7 +2,8 @@
  * Path resolution at the kernel's boundary: a path is made absolute against the caller's cwd,
  * `.` and `..` are folded lexically (as relibc does before calling Redox), and the result is split
  * into a scheme name and the path inside that scheme. `/scheme/NAME/rest` names scheme NAME;
- * every other absolute path belongs to the `file` scheme.
+ * every other absolute path belongs to the `file` scheme, except the few `/dev` names that
+ * portable programs hard-code, which alias kernel schemes (as Redox's relibc maps them).
  */
 import { Errno, SysError } from '../syscall/errno.ts';
 
@@ -32,7 +33,16 @@ export function canonicalize(path: string, cwd: string): string {
   return '/' + parts.join('/');
 }
 
-export function splitScheme(absolute: string): SchemePath {
+/** `/dev` names every POSIX program expects, and the scheme path each stands for. */
+const DEV_ALIASES: Record<string, string> = {
+  '/dev/null': '/scheme/null',
+  '/dev/zero': '/scheme/zero',
+  '/dev/random': '/scheme/rand',
+  '/dev/urandom': '/scheme/rand',
+};
+
+export function splitScheme(path: string): SchemePath {
+  const absolute = DEV_ALIASES[path] ?? path;
   const parts = absolute.split('/').filter(Boolean);
   if (parts[0] === 'scheme') {
     if (parts.length === 1) return { scheme: '', path: '', absolute };

@@ -51,6 +51,11 @@ export class RootScheme extends SchemeBase {
     return '/scheme';
   }
 
+  /** A stat-only handle for a scheme's root: a directory owned by root. */
+  schemeStat(name: string, flags: number): FileDescription {
+    return new FileDescription(this, this.listings.add({ names: [], offset: 0 }), flags, `/scheme/${name}`);
+  }
+
   /** Registers `name` to `proc` and returns the description of its socket. */
   register(proc: Process, name: string, flags: number): FileDescription {
     if (!SCHEME_NAME.test(name)) throw new SysError(Errno.EINVAL, `bad scheme name ${name}`);
