@@ -37,6 +37,7 @@ export const getcwd = (): string => syscall('getcwd');
 export const chmod = (path: string, mode: number): number => syscall('chmod', path, mode);
 export const chown = (path: string, uid: number, gid: number): number => syscall('chown', path, uid, gid);
 export const fchmod = (fd: number, mode: number): number => syscall('fchmod', fd, mode);
+export const fchown = (fd: number, uid: number, gid: number): number => syscall('fchown', fd, uid, gid);
 
 /** Writes all of `data` (a single write may be short on a pipe or a large buffer). */
 export function write(fd: number, data: Uint8Array | string): number {

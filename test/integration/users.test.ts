@@ -9,3 +9,10 @@ test('users: su runs as the account, files carry their creator, /etc/shadow is r
   assert.match(result.stdout, /-rw-r--r-- 1 user user 3 .* \/tmp\/u/);
   assert.match(result.stdout, /su: Authentication failure/, 'a user must give root\'s password');
 });
+
+test('terminals and the console belong to root and the logged-in user only', () => {
+  // Root makes a pty pair (as init does for the console); another user may not read its slave or aim its signals.
+  const result = runInOs("cat /scheme/pty > /scheme/null & sleep 0.3; su user -c 'cat /scheme/pty/0; echo 1 > /scheme/pty/0/pgrp; cat /scheme/debug/raw; echo 2 > /scheme/debug/pgrp'; kill $!");
+  const denied = result.stdout.match(/Permission denied/g) ?? [];
+  assert.equal(denied.length, 4, result.stdout);
+});

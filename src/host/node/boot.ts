@@ -135,6 +135,8 @@ function bootOnce(options: BootOptions): Promise<number | typeof REBOOT> {
   if (interactive) input.setRawMode(true);
   input.on('data', onData);
   input.on('end', onEnd);
+  // A previous boot (before a reboot) paused the stream; listening again does not restart it.
+  input.resume();
 
   return new Promise<number | typeof REBOOT>((resolve) => {
     let finished = false;

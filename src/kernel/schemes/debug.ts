@@ -51,8 +51,9 @@ export class DebugScheme extends SchemeBase {
     });
   }
 
-  open(path: string): number {
+  open(path: string, _flags: number, call: Call): number {
     if (path === '') return this.handles.add({ kind: 'console' });
+    if ((path === 'raw' || path === 'pgrp') && call.caller.uid !== 0) throw new SysError(Errno.EACCES, `/scheme/debug/${path} is root's`);
     if (path === 'pgrp') return this.handles.add({ kind: 'pgrp', offset: 0 });
     if (path === 'winsize') return this.handles.add({ kind: 'winsize', seen: 0 });
     if (path === 'raw') {
@@ -117,7 +118,7 @@ export class DebugScheme extends SchemeBase {
 
   private setForeground(text: string): void {
     const pgid = Number(text.trim());
-    if (!Number.isInteger(pgid) || pgid < 0) throw new SysError(Errno.EINVAL, `bad process group ${text.trim()}`);
+    if (!/^\d+$/.test(text.trim())) throw new SysError(Errno.EINVAL, `bad process group ${text.trim()}`);
     this.foregroundPgid = pgid;
   }
 

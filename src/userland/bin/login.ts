@@ -1,17 +1,20 @@
 /**
  * login: asks for a user name and password on the terminal (the password unechoed), checks it
- * against /etc/shadow (Argon2id), and runs the account's shell as that user in its home
- * directory, as the terminal's foreground group. Ends with the shell's status. Three tries.
+ * against /etc/shadow (Argon2id), gives the terminal to the user, and runs the account's shell as
+ * that user in its home directory, as the terminal's foreground group. Ends with the shell's
+ * status. A wrong password costs a second and the prompt comes back, as often as needed.
  */
 import {
-  ECHO, O_RDONLY, SIGINT, SysError, chown, environ, exists, mkdir, open, close, shellStatus, signal, sleepMs, spawn,
-  stdin, stdout, tcgetattr, tcsetattr, tcsetpgrp, waitExit,
+  ECHO, Errno, O_RDONLY, SIGINT, SysError, chown, environ, exists, fchown, mkdir, open, close, shellStatus, signal, sleepMs, spawn,
+  stdin, stdout, tcgetattr, tcsetattr, tcsetpgrp, waitExit, type Termios,
 } from '../../libc/index.ts';
-import { findAccount, storedHash, verifyPassword, type Account } from '../lib/accounts.ts';
+import { findAccount, hashPassword, storedHash, verifyPassword, type Account } from '../lib/accounts.ts';
+
+const DUMMY_HASH = hashPassword('', new Uint8Array(16));
 
 function ask(prompt: string, echo: boolean): string | null {
   // Echo goes off before the prompt appears, so nothing typed after it is shown.
-  const saved = echo ? null : tcgetattr(0);
+  const saved = echo ? null : terminalSettings();
   if (saved) tcsetattr(0, { ...saved, lflag: saved.lflag & ~ECHO });
   stdout.write(prompt);
   stdout.flush();
@@ -25,6 +28,16 @@ function ask(prompt: string, echo: boolean): string | null {
   }
 }
 
+/** The terminal's settings, or null when standard input is not a terminal (then nothing is hidden). */
+function terminalSettings(): Termios | null {
+  try {
+    return tcgetattr(0);
+  } catch (error) {
+    if (error instanceof SysError && error.errno === Errno.ENOTTY) return null;
+    throw error;
+  }
+}
+
 /** Makes the home directory if the account has none yet (as pam_mkhomedir does). */
 function ensureHome(account: Account): void {
   if (exists(account.home)) return;
@@ -34,6 +47,11 @@ function ensureHome(account: Account): void {
 
 export function runSession(account: Account): number {
   ensureHome(account);
+  try {
+    fchown(0, account.uid, account.gid);
+  } catch (error) {
+    if (!(error instanceof SysError)) throw error;
+  }
   const env = {
     ...environ, HOME: account.home, USER: account.name, LOGNAME: account.name, SHELL: account.shell, PWD: account.home,
     PATH: environ.PATH ?? '/bin',
@@ -51,19 +69,18 @@ export function main(): number {
   signal(SIGINT, 'ignore');
   const probe = open('/etc/passwd', O_RDONLY);
   close(probe);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (;;) {
     const name = ask('redox login: ', true);
-    if (name === null) return 1;
-    if (name.trim() === '') {
-      attempt--;
-      continue;
-    }
-    const password = ask('Password: ', false) ?? '';
+    if (name === null && terminalSettings() === null) return 1;
+    if (name === null || name.trim() === '') continue;
+    const password = ask('Password: ', false);
+    if (password === null) continue;
     const account = findAccount(name.trim());
     const stored = account ? storedHash(account.name) : undefined;
-    if (account && stored !== undefined && verifyPassword(password, stored)) return runSession(account);
+    // An unknown name costs the same hash as a known one, so timing does not tell them apart.
+    const valid = verifyPassword(password, stored ?? DUMMY_HASH) && account !== undefined && stored !== undefined;
+    if (valid) return runSession(account);
     sleepMs(1000);
     stdout.write('Login incorrect\n');
   }
-  return 1;
 }

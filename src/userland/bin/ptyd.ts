@@ -6,6 +6,9 @@
  * The line discipline (src/userland/lib/line_discipline.ts) sits between the two: bytes written
  * to the master are typed keys, bytes written to the slave are a program's output. A read with
  * nothing to give is parked and answered when something arrives (or EINTR if cancelled).
+ * Ownership: a pair belongs to whoever opened the master; `login` hands it to the user who logs in
+ * (fchown on the slave, root only). Only root and the owner may open the slave or change the
+ * settings, so nobody else can read what is typed or aim the terminal's signals.
  */
 import { Errno, SysError } from '../../syscall/errno.ts';
 import { EVENT_READ, EVENT_WRITE, O_NONBLOCK, S_IFCHR, S_IFREG } from '../../syscall/flags.ts';
@@ -24,6 +27,8 @@ class Pty {
   winsize: Winsize = { rows: 24, cols: 80, xpixel: 0, ypixel: 0 };
   pgrp = 0;
   readonly toMaster: Uint8Array[] = [];
+  uid = 0;
+  gid = 0;
   masterOpen = true;
   slaves = 0;
   everOpened = false;
@@ -59,15 +64,23 @@ class PtyHandler implements SchemeHandler {
     return id;
   }
 
-  open(path: string): number {
+  private mayUse(pty: Pty, who: Requester): boolean {
+    return who.uid === 0 || who.uid === pty.uid;
+  }
+
+  open(path: string, flags: number, who: Requester): number {
     if (path === '') {
       const pty = new Pty(this.nextPty++);
+      pty.uid = who.uid;
+      pty.gid = who.gid;
       this.ptys.set(pty.number, pty);
       return this.add({ kind: 'master', pty });
     }
     const [number, control, ...rest] = path.split('/');
     const pty = this.ptys.get(Number(number));
     if (!pty || rest.length || !/^\d+$/.test(number ?? '')) throw new SysError(Errno.ENOENT, `/scheme/pty/${path}`);
+    const writing = (flags & 0x0002_0000) !== 0;
+    if ((control === undefined || writing) && !this.mayUse(pty, who)) throw new SysError(Errno.EACCES, `/scheme/pty/${path}`);
     if (control === undefined) {
       if (!pty.masterOpen) throw new SysError(Errno.EIO, `pty ${pty.number} has no master`);
       pty.slaves++;
@@ -170,8 +183,9 @@ class PtyHandler implements SchemeHandler {
       pty.winsize = decodeWinsize(data);
       this.signalGroup(pty, SIGWINCH);
     } else {
-      const pgrp = Number(new TextDecoder().decode(data).trim());
-      if (!Number.isInteger(pgrp) || pgrp < 0) throw new SysError(Errno.EINVAL, 'pgrp must be a process group number');
+      const text = new TextDecoder().decode(data).trim();
+      const pgrp = Number(text);
+      if (!/^\d+$/.test(text) || pgrp < 1) throw new SysError(Errno.EINVAL, 'pgrp must be a process group number');
       pty.pgrp = pgrp;
     }
   }
@@ -224,9 +238,17 @@ class PtyHandler implements SchemeHandler {
     return EVENT_READ | EVENT_WRITE;
   }
 
+  fchown(id: number, uid: number, gid: number, who: Requester): void {
+    const h = this.handle(id);
+    if (who.uid !== 0) throw new SysError(Errno.EPERM, 'only root may give a terminal away');
+    if (uid >= 0 && uid !== 0xffffffff) h.pty.uid = uid;
+    if (gid >= 0 && gid !== 0xffffffff) h.pty.gid = gid;
+  }
+
   fstat(id: number): Stat {
     const h = this.handle(id);
-    if (h.kind === 'master' || h.kind === 'slave') return makeStat({ mode: S_IFCHR | 0o620, nlink: 1, rdev: 0x8800 + h.pty.number });
+    const owner = { uid: h.pty.uid, gid: h.pty.gid };
+    if (h.kind === 'master' || h.kind === 'slave') return makeStat({ mode: S_IFCHR | 0o620, nlink: 1, rdev: 0x8800 + h.pty.number, ...owner });
     return makeStat({ mode: S_IFREG | 0o644, nlink: 1, size: this.controlBytes(h.kind, h.pty).length });
   }
 

@@ -3,7 +3,7 @@
  * user's password unless the caller is root. Installed setuid root, so it may start a process as
  * any user once the password checks out.
  */
-import { SysError, environ, eprint, getuid, shellStatus, spawn, waitExit } from '../../libc/index.ts';
+import { SysError, environ, eprint, getuid, shellStatus, sleepMs, spawn, waitExit } from '../../libc/index.ts';
 import { findAccount, storedHash, verifyPassword } from '../lib/accounts.ts';
 import { parseArgs, type Spec } from '../lib/args.ts';
 import { stdin, stdout, tcgetattr, tcsetattr, ECHO } from '../../libc/index.ts';
@@ -47,6 +47,7 @@ export function main(args: string[]): number {
   if (getuid() !== 0) {
     const stored = storedHash(account.name);
     if (stored === undefined || !verifyPassword(askPassword(), stored)) {
+      sleepMs(1000);
       eprint('su: Authentication failure');
       return 1;
     }

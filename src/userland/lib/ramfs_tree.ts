@@ -285,7 +285,9 @@ export class RamTree {
 
   chown(node: Inode, uid: number, gid: number, who: Who, path: string): void {
     const changesOwner = uid !== -1 && uid !== 0xffffffff && uid !== node.uid;
-    if (who.uid !== 0 && (changesOwner || who.uid !== node.uid)) throw new SysError(Errno.EPERM, path);
+    const newGid = gid >= 0 && gid !== 0xffffffff ? gid : node.gid;
+    // A user may give their own file only to their own group; anything else is root's.
+    if (who.uid !== 0 && (changesOwner || who.uid !== node.uid || (newGid !== node.gid && newGid !== who.gid))) throw new SysError(Errno.EPERM, path);
     if (uid >= 0 && uid !== 0xffffffff) node.uid = uid;
     if (gid >= 0 && gid !== 0xffffffff) node.gid = gid;
     node.touch(false);
