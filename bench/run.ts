@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { atomicsRoundTripMicros, hostFileMiBps, median, nodeStartMillis, sharedCopyMiBps, workerStartMillis } from './floors.ts';
 import { runRedoxfsBench } from './redoxfs.ts';
@@ -78,3 +78,24 @@ const hostPipeline = median(Array.from({ length: 3 }, () => {
   return performance.now() - start;
 }));
 row('seq 1 1000000 | wc -l', pipelineInOs, 'ms', "host sh + GNU coreutils", hostPipeline, false);
+
+// WebAssembly (the libc issue): the same wasm binary inside the OS and under node:wasi.
+{
+  const { runWasiOnHost } = await import('./wasi_host.ts');
+  const { mkdtempSync: tempDir, rmSync: remove } = await import('node:fs');
+  const wasm = fileURLToPath(new URL('../test/fixtures/wasm/wasi_bench.wasm', import.meta.url));
+  const value = (text: string, name: string): number => Number(new RegExp(`${name} ([0-9.]+)`).exec(text)?.[1] ?? NaN);
+  const disk = join(tempDir(join(tmpdir(), 'redox-bench-wasm-')), 'harddrive.img');
+  copyFileSync(DISK, disk);
+  const inOsRead = value(runInOs('/usr/tests/wasi_bench.wasm make /tmp/wb 64 && /usr/tests/wasi_bench.wasm read /tmp/wb', disk).stdout, 'read_mib_per_s');
+  const inOsWrite = value(runInOs('/usr/tests/wasi_bench.wasm writes 100000 > /scheme/null').stdout, 'write_us_each');
+  const hostDir = tempDir(join(tmpdir(), 'redox-bench-wasi-'));
+  runWasiOnHost(wasm, hostDir, '/dev/null', ['make', '/wb', '64'], join(hostDir, 'err'));
+  const hostRead = value(runWasiOnHost(wasm, hostDir, '/dev/null', ['read', '/wb'], join(hostDir, 'err')), 'read_mib_per_s');
+  const hostWrite = value(runWasiOnHost(wasm, hostDir, '/dev/null', ['writes', '100000'], join(hostDir, 'err')), 'write_us_each');
+  remove(hostDir, { recursive: true, force: true });
+  remove(dirname(disk), { recursive: true, force: true });
+  console.log('');
+  row('wasm read 64 MiB (64 KiB reads)', inOsRead, 'MiB/s', 'node:wasi on the host (target 40%)', hostRead, true);
+  row('wasm 1-byte write to null', inOsWrite, 'us', 'node:wasi on the host', hostWrite, false);
+}
