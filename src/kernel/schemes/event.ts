@@ -5,7 +5,8 @@
  * for registered fds that are ready, blocking until at least one is (level-triggered).
  */
 import { Errno, SysError } from '../../syscall/errno.ts';
-import { O_NONBLOCK } from '../../syscall/flags.ts';
+import { O_NONBLOCK, S_IFCHR } from '../../syscall/flags.ts';
+import { makeStat, type Stat } from '../../syscall/stat.ts';
 import type { Kernel } from '../kernel.ts';
 import type { FileDescription } from '../process.ts';
 import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
@@ -38,6 +39,16 @@ export class EventScheme extends SchemeBase {
 
   close(id: number): void {
     this.queues.remove(id);
+  }
+
+  fstat(id: number): Stat {
+    this.queues.get(id);
+    return makeStat({ mode: S_IFCHR | 0o666, nlink: 1 });
+  }
+
+  fpath(id: number): string {
+    this.queues.get(id);
+    return '/scheme/event';
   }
 
   write(id: number, data: Uint8Array, call: Call): number {
