@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BootError, bootNode } from '../host/node/boot.ts';
 import { redoxfsMain } from '../redoxfs/cli.ts';
+import { linuxMain } from '../host/linux/main.ts';
 import * as build from './commands/build.ts';
 import * as clean from './commands/clean.ts';
 import * as cook from './commands/cook.ts';
@@ -23,6 +24,9 @@ commands:
         initfs archive (the root is then a RAM copy of it). --ephemeral keeps the
         disk's writes in memory and leaves the image file untouched. An encrypted
         disk's password comes from --password-file, $REDOXFS_PASSWORD or a prompt
+  linux PROGRAM [ARGS...] [--map VIRTUAL=HOSTDIR] [--cwd DIR]
+        run one of the OS's programs directly on this host, with libc's Linux backend
+        (host files, host processes; no kernel)
   fs <command> ...
         the RedoxFS host tool (mkfs, info, ls, cat, put, get, mkdir, rm, mv, fsck,
         scrub, snapshot, passwd); \`redox fs --help\` lists them. Also installed as \`redoxfs\`
@@ -162,6 +166,8 @@ export async function main(argv: string[]): Promise<number> {
       return run(rest);
     case 'fs':
       return redoxfsMain(rest);
+    case 'linux':
+      return linuxMain(rest);
     case 'build':
       return build.run(rest);
     case 'cook':

@@ -6,7 +6,7 @@
  * leading slash ('' is the root itself).
  */
 import { Errno, SysError } from '../syscall/errno.ts';
-import type { Stat, StatVfs } from '../syscall/stat.ts';
+import type { FileTimes, Stat, StatVfs } from '../syscall/stat.ts';
 import type { Caller } from './types.ts';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -34,6 +34,7 @@ export interface Scheme {
   fchmod(id: number, mode: number, call: Call): MaybePromise<void>;
   fchown(id: number, uid: number, gid: number, call: Call): MaybePromise<void>;
   fstatvfs(id: number, call: Call): MaybePromise<StatVfs>;
+  futimens(id: number, times: FileTimes, call: Call): MaybePromise<void>;
   /** Current readiness (EVENT_READ | EVENT_WRITE) of a handle, for the event scheme. */
   poll(id: number, interest: number, call: Call): MaybePromise<number>;
   mkdir(path: string, mode: number, call: Call): MaybePromise<void>;
@@ -87,6 +88,9 @@ export abstract class SchemeBase implements Scheme {
     return unsupported();
   }
   fstatvfs(_id: number, _call: Call): MaybePromise<StatVfs> {
+    return unsupported();
+  }
+  futimens(_id: number, _times: FileTimes, _call: Call): MaybePromise<void> {
     return unsupported();
   }
   poll(_id: number, interest: number, _call: Call): MaybePromise<number> {

@@ -5,7 +5,12 @@
  */
 import { Errno, SysError } from '../syscall/errno.ts';
 
-/** Node clamps delays above 2^31-1 ms to 1 ms; longer timers are chained. */
+/**
+ * Timers against the monotonic clock. Node clamps delays above 2^31-1 ms to 1 ms, so longer
+ * timers are chained; and a setTimeout may fire a little early by performance.now() (libuv
+ * rounds to whole, cached milliseconds), so a timer fires only once the deadline has truly
+ * passed: anything waiting on it then sees the time it asked for.
+ */
 const MAX_DELAY = 0x7fff_ffff;
 
 export interface Timer {
@@ -13,13 +18,15 @@ export interface Timer {
 }
 
 export function startTimer(ms: number, fire: () => void): Timer {
-  let handle: ReturnType<typeof setTimeout>;
+  let handle: ReturnType<typeof setTimeout> | undefined;
   const deadline = performance.now() + Math.max(0, ms);
-  const arm = (): void => {
-    const left = deadline - performance.now();
-    handle = setTimeout(left > MAX_DELAY ? arm : fire, Math.min(Math.max(0, left), MAX_DELAY));
+  const delay = (): number => Math.min(Math.max(0, Math.ceil(deadline - performance.now())), MAX_DELAY);
+  const check = (): void => {
+    if (performance.now() >= deadline) fire();
+    else handle = setTimeout(check, Math.max(1, delay()));
   };
-  arm();
+  // Never fires synchronously: callers set up their cancel paths after this returns.
+  handle = setTimeout(check, delay());
   return { cancel: () => clearTimeout(handle) };
 }
 

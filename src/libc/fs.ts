@@ -5,10 +5,11 @@
 import { decodeDirents, type Dirent } from '../syscall/dirent.ts';
 import { Errno, SysError } from '../syscall/errno.ts';
 import {
-  O_CREAT, O_DIRECTORY, O_RDONLY, O_STAT, O_SYMLINK, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, SEEK_SET,
+  O_CREAT, O_DIRECTORY, O_RDONLY, O_STAT, O_SYMLINK, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, SEEK_SET, UTIME_NOW,
+  UTIME_OMIT,
 } from '../syscall/flags.ts';
 import { DATA_CAPACITY } from '../syscall/slot.ts';
-import { decodeStat, type Stat, type StatVfs } from '../syscall/stat.ts';
+import { decodeStat, type FileTimes, type Stat, type StatVfs } from '../syscall/stat.ts';
 import { syscall } from './syscall.ts';
 
 const encoder = new TextEncoder();
@@ -57,6 +58,21 @@ export function statvfs(path: string): StatVfs {
   const fd = open(path, O_RDONLY | O_STAT);
   try {
     return fstatvfs(fd);
+  } finally {
+    close(fd);
+  }
+}
+
+/** Sets a file's access and modification times: a time, 'now', or undefined to leave it. */
+export function futimens(fd: number, times: FileTimes): number {
+  const parts = [times.atime, times.mtime].flatMap((t) => (t === 'now' ? [UTIME_NOW, 0] : t === undefined ? [UTIME_OMIT, 0] : [t.sec, t.nsec]));
+  return syscall('futimens', fd, parts[0]!, parts[1]!, parts[2]!, parts[3]!);
+}
+
+export function utimens(path: string, times: FileTimes, follow = true): void {
+  const fd = open(path, O_RDONLY | O_STAT | (follow ? 0 : O_SYMLINK));
+  try {
+    futimens(fd, times);
   } finally {
     close(fd);
   }

@@ -9,7 +9,7 @@ export { syscall } from './syscall.ts';
 export * from '../syscall/errno.ts';
 export * from '../syscall/flags.ts';
 export * from '../syscall/signal.ts';
-export type { Stat, StatVfs } from '../syscall/stat.ts';
+export type { FileTimes, Stat, StatVfs } from '../syscall/stat.ts';
 export type { Dirent } from '../syscall/dirent.ts';
 export * from './shm.ts';
 export * from './event.ts';

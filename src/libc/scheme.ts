@@ -9,7 +9,7 @@ import { Errno, SysError } from '../syscall/errno.ts';
 import { O_CLOEXEC, O_CREAT, O_RDWR } from '../syscall/flags.ts';
 import { EVENT_TAG, Opcode, decodeRequest, encodeReply, type Request } from '../syscall/packet.ts';
 import { DATA_CAPACITY } from '../syscall/slot.ts';
-import { encodeStat, type Stat, type StatVfs } from '../syscall/stat.ts';
+import { decodeTimes, encodeStat, type FileTimes, type Stat, type StatVfs } from '../syscall/stat.ts';
 import { close, open, read, write } from './fs.ts';
 
 const encoder = new TextEncoder();
@@ -41,6 +41,7 @@ export interface SchemeHandler {
   fchown?(id: number, uid: number, gid: number, who: Requester): void;
   fevent?(id: number, interest: number, who: Requester): number;
   fstatvfs?(id: number, who: Requester): StatVfs;
+  futimens?(id: number, times: FileTimes, who: Requester): void;
   mkdir?(path: string, mode: number, who: Requester): void;
   rmdir?(path: string, who: Requester): void;
   unlink?(path: string, who: Requester): void;
@@ -138,6 +139,7 @@ export class SchemeServer {
       case Opcode.FCHMOD: return need(h.fchmod).call(h, req.id, req.a0, who), 0;
       case Opcode.FCHOWN: return need(h.fchown).call(h, req.id, req.a0, req.a1, who), 0;
       case Opcode.FEVENT: return h.fevent ? h.fevent(req.id, req.a0, who) : req.a0;
+      case Opcode.FUTIMENS: return need(h.futimens).call(h, req.id, decodeTimes(req.part1), who), 0;
       case Opcode.FSTATVFS: return encoder.encode(JSON.stringify(need(h.fstatvfs).call(h, req.id, who)));
       case Opcode.MKDIR: return need(h.mkdir).call(h, path(), req.a0, who), 0;
       case Opcode.RMDIR: return need(h.rmdir).call(h, path(), who), 0;

@@ -17,7 +17,7 @@ import {
 import { decodeRequest } from '../syscall/packet.ts';
 import { SIGTERM } from '../syscall/signal.ts';
 import { DATA_CAPACITY } from '../syscall/slot.ts';
-import { makeStat, type Stat, type StatVfs } from '../syscall/stat.ts';
+import { makeStat, type FileTimes, type Stat, type StatVfs } from '../syscall/stat.ts';
 import { EventQueue } from '../libc/event.ts';
 import { fcntl, fsync, lseek, open, read, write } from '../libc/fs.ts';
 import { signal } from '../libc/signal.ts';
@@ -282,6 +282,18 @@ export class RedoxFsHandler implements SchemeHandler {
 
   fpath(id: number): string {
     return this.handle(id).path;
+  }
+
+  /** POSIX: explicit times are the owner's (or root's) to set; "now" also for anyone who may write. */
+  futimens(id: number, times: FileTimes, who: Requester): void {
+    const h = this.handle(id);
+    guard(() => {
+      const a = this.fs.getattr(h.ino);
+      const onlyNow = (times.atime === 'now' || times.atime === undefined) && (times.mtime === 'now' || times.mtime === undefined);
+      const owner = who.uid === 0 || who.uid === a.uid;
+      if (!owner && !(onlyNow && checkAccess(who.uid, who.gid, a, W_OK))) throw new SysError(owner || onlyNow ? Errno.EACCES : Errno.EPERM, h.path);
+      this.fs.setattr(h.ino, { ...(times.atime !== undefined ? { atime: times.atime } : {}), ...(times.mtime !== undefined ? { mtime: times.mtime } : {}) });
+    });
   }
 
   fstatvfs(): StatVfs {

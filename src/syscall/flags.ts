@@ -80,5 +80,9 @@ export const SIG_BLOCK = 0;
 export const SIG_UNBLOCK = 1;
 export const SIG_SETMASK = 2;
 
+/** futimens seconds values: set that time to now / leave it unchanged. */
+export const UTIME_NOW = -1;
+export const UTIME_OMIT = -2;
+
 export const FUTEX_WAIT = 0;
 export const FUTEX_WAKE = 1;

@@ -62,6 +62,35 @@ export function isStatVfs(value: unknown): value is StatVfs {
     .every((k) => Number.isFinite(v[k as keyof StatVfs])) && typeof v.readOnly === 'boolean';
 }
 
+/** Times for futimens: a time, 'now', or undefined to leave it unchanged. */
+export type TimeSetting = { sec: number; nsec: number } | 'now' | undefined;
+export interface FileTimes {
+  atime: TimeSetting;
+  mtime: TimeSetting;
+}
+
+/** The 32-byte futimens record in scheme packets: f64 atime sec, nsec, mtime sec, nsec (sec -1 now, -2 omit). */
+export function encodeTimes(t: FileTimes): Uint8Array {
+  const view = new DataView(new ArrayBuffer(32));
+  [t.atime, t.mtime].forEach((time, i) => {
+    view.setFloat64(i * 16, time === 'now' ? -1 : time === undefined ? -2 : time.sec, true);
+    view.setFloat64(i * 16 + 8, time === 'now' || time === undefined ? 0 : time.nsec, true);
+  });
+  return new Uint8Array(view.buffer);
+}
+
+export function timeSetting(sec: number, nsec: number): TimeSetting {
+  if (sec === -1) return 'now';
+  if (sec === -2) return undefined;
+  return { sec, nsec };
+}
+
+export function decodeTimes(bytes: Uint8Array): FileTimes {
+  if (bytes.length !== 32) throw new RangeError(`times record of ${bytes.length} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 32);
+  return { atime: timeSetting(view.getFloat64(0, true), view.getFloat64(8, true)), mtime: timeSetting(view.getFloat64(16, true), view.getFloat64(24, true)) };
+}
+
 /** A Stat with every field zero except those given. */
 export function makeStat(fields: Partial<Stat>): Stat {
   const stat = {} as Stat;

@@ -51,6 +51,7 @@ export const SYSCALLS = {
   getcwd: { nr: 28, args: [], ret: 'str' },
   chmod: { nr: 29, args: ['str', 'int'], ret: 'int' },
   chown: { nr: 30, args: ['str', 'int', 'int'], ret: 'int' },
+  futimens: { nr: 31, args: ['int', 'int', 'int', 'int', 'int'], ret: 'int' }, // fd, atime s, ns, mtime s, ns (s = UTIME_NOW / UTIME_OMIT)
   // processes
   spawn: { nr: 40, args: ['json'], ret: 'int' }, // SpawnRequest -> pid
   exit: { nr: 41, args: ['int'], ret: 'none' },

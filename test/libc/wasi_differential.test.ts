@@ -40,8 +40,6 @@ interface Outcome {
 /** Where node:wasi and our OS differ on purpose; `id` is the anchor in docs/libc.md. */
 const KNOWN_DIFFERENCES: { id: string; program: string; host: string; os: string }[] = [
   { id: 'D1', program: 'wasi_fs', host: 'F_GETFL append now: 0', os: 'F_GETFL append now: 1' },
-  { id: 'D2', program: 'wasi_fs', host: 'futimens: ok', os: 'futimens: error Function not implemented' },
-  { id: 'D2', program: 'wasi_fs', host: 'utimensat: ok', os: 'utimensat: error Function not implemented' },
   { id: 'D3', program: 'wasi_fs', host: 'open O_NOFOLLOW on a link: opened', os: 'open O_NOFOLLOW on a link: Symbolic link loop' },
   { id: 'D4', program: 'wasi_fs', host: 'readdir inodes match lstat: 0', os: 'readdir inodes match lstat: 1' },
   { id: 'D5', program: 'wasi_misc', host: 'proc_raise SIGWINCH (ignored): 52', os: 'proc_raise SIGWINCH (ignored): 0' },

@@ -18,7 +18,7 @@ import {
   EVENT_TAG, Opcode, REPLY_HEADER, REQUEST_HEADER, decodeReplies, encodeRequest, type Reply,
 } from '../../syscall/packet.ts';
 import { DATA_CAPACITY } from '../../syscall/slot.ts';
-import { STAT_BYTES, isStatVfs, type StatVfs } from '../../syscall/stat.ts';
+import { STAT_BYTES, encodeTimes, isStatVfs, type FileTimes, type StatVfs } from '../../syscall/stat.ts';
 import type { Kernel } from '../kernel.ts';
 import { schemePathToAbsolute } from '../path.ts';
 import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
@@ -214,6 +214,9 @@ export class UserScheme extends SchemeBase {
     }
     if (!isStatVfs(parsed)) throw new SysError(Errno.EIO, `scheme ${this.name} sent a malformed statvfs`);
     return parsed;
+  }
+  async futimens(id: number, times: FileTimes, call: Call): Promise<void> {
+    await this.request(Opcode.FUTIMENS, call, { id, part1: encodeTimes(times) });
   }
   async poll(id: number, interest: number, call: Call): Promise<number> {
     if (this.dead) return interest;

@@ -4,11 +4,11 @@
  */
 import { Errno, SysError } from '../../syscall/errno.ts';
 import {
-  F_GETFD, F_GETFL, F_SETFD, F_SETFL, FD_CLOEXEC, O_APPEND, O_CLOEXEC, O_NONBLOCK, canRead, canWrite,
+  F_GETFD, F_GETFL, F_SETFD, F_SETFL, FD_CLOEXEC, O_APPEND, O_CLOEXEC, O_NONBLOCK, UTIME_NOW, UTIME_OMIT, canRead, canWrite,
 } from '../../syscall/flags.ts';
 import { SIGPIPE } from '../../syscall/signal.ts';
 import { DATA_CAPACITY } from '../../syscall/slot.ts';
-import { encodeStat } from '../../syscall/stat.ts';
+import { encodeStat, timeSetting } from '../../syscall/stat.ts';
 import type { FileDescription } from '../process.ts';
 import type { Call } from '../scheme.ts';
 import { PipeScheme } from '../schemes/pipe.ts';
@@ -16,7 +16,7 @@ import { ShmScheme } from '../schemes/shm.ts';
 import type { Handlers, SyscallContext } from './index.ts';
 
 type FileCalls = 'open' | 'close' | 'read' | 'write' | 'lseek' | 'fstat' | 'fsync' | 'ftruncate' | 'dup' | 'dup2'
-  | 'pipe' | 'getdents' | 'fcntl' | 'fpath' | 'fchmod' | 'fchown' | 'fevent' | 'fmap' | 'fstatvfs';
+  | 'pipe' | 'getdents' | 'fcntl' | 'fpath' | 'fchmod' | 'fchown' | 'fevent' | 'fmap' | 'fstatvfs' | 'futimens';
 
 function described(ctx: SyscallContext, fd: number): { desc: FileDescription; call: Call } {
   const desc = ctx.proc.fds.get(fd).description;
@@ -180,6 +180,18 @@ export const fileHandlers: Handlers<FileCalls> = {
   fstatvfs(ctx, fd) {
     const { desc, call } = described(ctx, fd);
     return desc.scheme.fstatvfs(desc.id, call);
+  },
+
+  async futimens(ctx, fd, atimeSec, atimeNsec, mtimeSec, mtimeNsec) {
+    const { desc, call } = described(ctx, fd);
+    for (const [sec, nsec] of [[atimeSec, atimeNsec], [mtimeSec, mtimeNsec]] as const) {
+      const special = sec === UTIME_NOW || sec === UTIME_OMIT;
+      if (!Number.isInteger(sec) || (!special && sec < 0) || !Number.isInteger(nsec) || nsec < 0 || nsec >= 1e9) {
+        throw new SysError(Errno.EINVAL, 'bad timespec');
+      }
+    }
+    await desc.scheme.futimens(desc.id, { atime: timeSetting(atimeSec, atimeNsec), mtime: timeSetting(mtimeSec, mtimeNsec) }, call);
+    return 0;
   },
 
   fevent(ctx, fd, interest) {

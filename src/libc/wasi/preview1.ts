@@ -4,12 +4,12 @@
  * descriptor and rights through the FdTable, translates arguments, makes the syscalls and
  * writes results into the module's memory; the `edge` wrapper turns any SysError or WasiError
  * into the WASI errno it returns. What cannot be done on this OS answers an honest errno and is
- * listed in docs/libc.md (fd/path_filestat_set_times: ENOSYS; sock_*: ENOTSOCK).
+ * listed in docs/libc.md (sock_*: ENOTSOCK).
  */
 import { decodeDirents } from '../../syscall/dirent.ts';
 import {
   F_GETFL, F_SETFL, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_RDONLY, O_STAT, O_SYMLINK,
-  O_TRUNC, O_WRONLY, SEEK_CUR, SEEK_SET, S_IFLNK, S_IFMT,
+  O_TRUNC, O_WRONLY, SEEK_CUR, SEEK_SET, S_IFLNK, S_IFMT, UTIME_NOW, UTIME_OMIT,
 } from '../../syscall/flags.ts';
 import { DATA_CAPACITY } from '../../syscall/slot.ts';
 import type { Stat } from '../../syscall/stat.ts';
@@ -65,11 +65,19 @@ function statPath(path: string, follow: boolean): Stat {
   }
 }
 
-function checkTimes(flags: number): never {
+/** The WASI time flags as our futimens arguments: [atime sec, nsec, mtime sec, nsec]. */
+function timesFor(atim: bigint, mtim: bigint, flags: number): [number, number, number, number] {
   if ((flags & FSTFLAGS_ATIM && flags & FSTFLAGS_ATIM_NOW) || (flags & FSTFLAGS_MTIM && flags & FSTFLAGS_MTIM_NOW)) {
     throw new WasiError(W.EINVAL, 'both a time and NOW');
   }
-  throw new WasiError(W.ENOSYS, 'the kernel has no call to set file times');
+  const one = (time: bigint, set: number, now: number): [number, number] =>
+    flags & now ? [UTIME_NOW, 0] : flags & set ? [Number(time / 1_000_000_000n), Number(time % 1_000_000_000n)] : [UTIME_OMIT, 0];
+  return [...one(atim, FSTFLAGS_ATIM, FSTFLAGS_ATIM_NOW), ...one(mtim, FSTFLAGS_MTIM, FSTFLAGS_MTIM_NOW)];
+}
+
+function setTimes(kfd: number, atim: bigint, mtim: bigint, flags: number): void {
+  const [as, an, ms, mn] = timesFor(atim, mtim, flags);
+  syscall('futimens', kfd, as, an, ms, mn);
 }
 
 /** Reads up to the iovecs' total from kernel fd `kfd` (one syscall) and scatters the bytes. */
@@ -219,9 +227,8 @@ export function preview1(ctx: WasiContext): Record<string, (...args: never[]) =>
     }),
     fd_filestat_get: edge((fd: number, out: number) => writeFilestat(ctx, out, kernelFstat(t.check(fd, R.FD_FILESTAT_GET).kfd))),
     fd_filestat_set_size: edge((fd: number, size: bigint) => void syscall('ftruncate', t.check(fd, R.FD_FILESTAT_SET_SIZE).kfd, Number(size))),
-    fd_filestat_set_times: edge((fd: number, _atim: bigint, _mtim: bigint, flags: number) => {
-      t.check(fd, R.FD_FILESTAT_SET_TIMES);
-      checkTimes(flags);
+    fd_filestat_set_times: edge((fd: number, atim: bigint, mtim: bigint, flags: number) => {
+      setTimes(t.check(fd, R.FD_FILESTAT_SET_TIMES).kfd, atim, mtim, flags);
     }),
     fd_pread: edge((fd: number, iovs: number, count: number, offset: bigint, out: number) => {
       const entry = t.check(fd, R.FD_READ | R.FD_SEEK);
@@ -299,9 +306,14 @@ export function preview1(ctx: WasiContext): Record<string, (...args: never[]) =>
       const { path } = ctx.resolve(fd, R.PATH_FILESTAT_GET, ptr, len);
       writeFilestat(ctx, out, statPath(path, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0));
     }),
-    path_filestat_set_times: edge((fd: number, _flags: number, ptr: number, len: number, _a: bigint, _m: bigint, fst: number) => {
-      statPath(ctx.resolve(fd, R.PATH_FILESTAT_SET_TIMES, ptr, len).path, true);
-      checkTimes(fst);
+    path_filestat_set_times: edge((fd: number, flags: number, ptr: number, len: number, atim: bigint, mtim: bigint, fst: number) => {
+      const { path } = ctx.resolve(fd, R.PATH_FILESTAT_SET_TIMES, ptr, len);
+      const kfd = syscall('open', path, O_RDONLY | O_STAT | O_CLOEXEC | (flags & LOOKUP_SYMLINK_FOLLOW ? 0 : O_SYMLINK));
+      try {
+        setTimes(kfd, atim, mtim, fst);
+      } finally {
+        syscall('close', kfd);
+      }
     }),
     path_link: edge((oldFd: number, _flags: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
       const from = ctx.resolve(oldFd, R.PATH_LINK_SOURCE, oldPtr, oldLen).path;

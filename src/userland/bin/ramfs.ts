@@ -11,7 +11,7 @@ import {
   O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_STAT, O_SYMLINK, O_TRUNC, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET,
   canRead, canWrite, dtypeOfMode,
 } from '../../syscall/flags.ts';
-import type { Stat, StatVfs } from '../../syscall/stat.ts';
+import type { FileTimes, Stat, StatVfs } from '../../syscall/stat.ts';
 
 const RAM_BLOCK = 4096;
 /** What the daemon's files may hold: its default 128 MiB heap limit, less room to work. */
@@ -115,6 +115,19 @@ class RamfsHandler implements SchemeHandler {
 
   fpath(id: number): string {
     return this.handle(id).path;
+  }
+
+  /** POSIX: explicit times are the owner's (or root's) to set; "now" also for anyone who may write. */
+  futimens(id: number, times: FileTimes, who: Requester): void {
+    const h = this.handle(id);
+    const onlyNow = (times.atime === 'now' || times.atime === undefined) && (times.mtime === 'now' || times.mtime === undefined);
+    const owner = who.uid === 0 || who.uid === h.node.uid;
+    if (!owner && !onlyNow) throw new SysError(Errno.EPERM, h.path);
+    if (!owner) checkAccess(h.node, who, W, h.path);
+    const ms = (t: FileTimes['atime'], old: number): number => (t === undefined ? old : t === 'now' ? Date.now() : t.sec * 1000 + t.nsec / 1e6);
+    h.node.atimeMs = ms(times.atime, h.node.atimeMs);
+    h.node.mtimeMs = ms(times.mtime, h.node.mtimeMs);
+    h.node.touch(false);
   }
 
   /** RAM is the limit: the daemon's heap budget, less what the files hold. */

@@ -11,7 +11,7 @@ import {
   getgid, getpid, getppid, getuid, kill, link, lseek, lstat, mkdir, monotonicMs, nowMs, open, pipe, read, readFile,
   readTextFile, readdir, readlink, rename, rmdir, setgid, setrens, setuid, signal, sigpending, sigprocmask, sleepMs,
   spawn, stat, stdout, symlink, syscall, unlink, waitpid, write, writeFile, fmap, futexWait, futexWake, isDirectory,
-  isSymlink, fpath, eprint, environ, statvfs,
+  isSymlink, fpath, eprint, environ, statvfs, futimens,
 } from '../../libc/index.ts';
 import { rawSyscallErrno } from '../../libc/syscall.ts';
 
@@ -87,6 +87,16 @@ const CHECKS: Record<string, () => void> = {
     fails(() => write(999, 'x'), 'EBADF', 'write bad fd');
     fails(() => close(999), 'EBADF', 'close bad fd');
     fails(() => fstat(-1), 'EBADF', 'fstat bad fd');
+    const timed = open('/tmp/ut-times', O_WRONLY | O_CREAT | O_TRUNC);
+    futimens(timed, { atime: { sec: 1000, nsec: 5000 }, mtime: { sec: 2000, nsec: 7000 } });
+    equal(fstat(timed).mtimeSec, 2000, 'futimens sets the modification time');
+    equal(fstat(timed).atimeSec, 1000, 'futimens sets the access time');
+    futimens(timed, { atime: undefined, mtime: 'now' });
+    equal(fstat(timed).atimeSec, 1000, 'an omitted time is left alone');
+    expect(Math.abs(fstat(timed).mtimeSec - nowMs() / 1000) < 5, 'now is now');
+    fails(() => syscall('futimens', timed, 0, 2e9, 0, 0), 'EINVAL', 'futimens with a bad timespec');
+    close(timed);
+    unlink('/tmp/ut-times');
     const space = statvfs('/tmp');
     expect(space.blocks > 0 && space.freeBlocks <= space.blocks && space.blockSize > 0, `statvfs of the root (${JSON.stringify(space)})`);
     fails(() => statvfs('/scheme/null'), 'EOPNOTSUPP', 'statvfs of a device');
