@@ -33,9 +33,12 @@ async function until(what: string, check: (text: string) => boolean, timeoutMs =
 }
 
 /** Lines that start with the shell's prompt (`# ` for root, `$ ` for others). */
+/** Typeahead before a command starts is lost (docs/compatibility.md), so wait for the prompt to settle. */
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 800));
+
 const promptCount = (text: string): number => text.split('\n').filter((line) => /^[#$]( |$)/.test(line)).length;
 
-test('an interactive session on a real terminal: login, pipeline, ^C, ^D, exit status', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
+test('an interactive session on a real terminal: login, pipeline, ^C, ^D, editor, ^Z and fg, history, completion, exit status', { skip: hasTmux ? false : 'tmux is not installed' }, async () => {
   const image = join(scratch, 'disk.img');
   copyFileSync(DEFAULT_DISK, image);
   tmux('new-session', '-d', '-s', 'os', '-x', '100', '-y', '40', `cd ${ROOT} && ${process.execPath} ${REDOX} run ${image}; echo EXITED $?; sleep 60`);
@@ -87,6 +90,30 @@ test('an interactive session on a real terminal: login, pipeline, ^C, ^D, exit s
   await until('the prompt after the editor', (t) => promptCount(t) >= back && t.includes('# edit /tmp/note'));
   keys('clear; cat /tmp/note', 'Enter');
   await until('the saved file', (t) => t.includes('hello editor!\nsecond line\n'));
+
+  keys('clear', 'Enter');
+  await new Promise((r) => setTimeout(r, 1000));
+  keys('sleep 3; echo resumed-after-stop', 'Enter');
+  await new Promise((r) => setTimeout(r, 1500));
+  keys('C-z');
+  await until('the job to stop', (t) => /Stopped/.test(t));
+  keys('fg', 'Enter');
+  await until('the job to resume and finish', (t) => t.includes('\nresumed-after-stop\n'));
+
+  await settle();
+  keys('echo recalled-by-up-arrow', 'Enter');
+  await until('the first echo', (t) => t.split('recalled-by-up-arrow').length >= 3);
+  await settle();
+  keys('Up', 'Enter');
+  await until('the recalled command to run again', (t) => t.split('recalled-by-up-arrow').length >= 5);
+
+  await settle();
+  keys('ls /tmp/no');
+  await settle();
+  keys('Tab');
+  await until('tab to complete the path', (t) => t.includes('ls /tmp/note'));
+  keys('Enter');
+  await until('the completed command to run', (t) => /\n\/tmp\/note\n/.test(t));
 
   keys('exit 7', 'Enter');
   await until('the machine to power off', (t) => t.includes('EXITED 7'));
