@@ -7,6 +7,7 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { BLOCK_SIZE, checkBlockRange, type BlockDevice } from './device.ts';
 import { FsError } from './errors.ts';
+import { lockImage } from './node-image-lock.ts';
 
 export interface FileDeviceOptions {
   readOnly?: boolean;
@@ -18,10 +19,18 @@ export class FileDevice implements BlockDevice {
   readonly blockSize = BLOCK_SIZE;
   readonly blockCount: number;
   private fd: number | null;
+  /** Held while the image is open for writing (node-image-lock.ts). */
+  private readonly unlock: (() => void) | null;
 
   constructor(readonly path: string, options: FileDeviceOptions = {}) {
     const flags = options.createSize !== undefined ? 'w+' : options.readOnly ? 'r' : 'r+';
-    this.fd = openSync(path, flags);
+    this.unlock = options.readOnly ? null : lockImage(path);
+    try {
+      this.fd = openSync(path, flags);
+    } catch (error) {
+      this.unlock?.();
+      throw error;
+    }
     if (options.createSize !== undefined) ftruncateSync(this.fd, Math.floor(options.createSize / BLOCK_SIZE) * BLOCK_SIZE);
     this.blockCount = Math.floor(fstatSync(this.fd).size / BLOCK_SIZE);
   }
@@ -57,6 +66,7 @@ export class FileDevice implements BlockDevice {
   }
 
   close(): void {
+    this.unlock?.();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }

@@ -82,3 +82,23 @@ test('an encrypted disk boots with its password and is refused cleanly without i
   assert.match(none.stderr, /encrypted: a password is needed/);
   assert.equal(readFileSync(image).includes(Buffer.from('sealed\n')), false, 'no plaintext on the disk');
 });
+
+test('a disk image in use is locked: a second machine and the host tool are refused', async () => {
+  const { spawn } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const { REDOX, redox } = await import('../helpers.ts');
+  const image = join(scratch, 'locked.img');
+  copyFileSync(DEFAULT_DISK, image);
+  const first = spawn(process.execPath, [REDOX, 'run', image, '-c', 'sleep 2'], { stdio: 'ignore' });
+  const ended = new Promise((resolve) => first.on('exit', resolve));
+  for (let i = 0; i < 100 && !existsSync(`${image}.lock`); i++) await new Promise((r) => setTimeout(r, 50));
+  const second = redox(['run', image, '-c', 'true']);
+  assert.equal(second.status, 1);
+  assert.match(second.stderr, /is in use by process \d+/);
+  const tool = redox(['fs', 'mkdir', image, '/x']);
+  assert.equal(tool.status, 1);
+  assert.match(tool.stderr, /is in use by process \d+/);
+  await ended;
+  assert.equal(existsSync(`${image}.lock`), false, 'the lock goes when the machine powers off');
+  assert.equal(redox(['run', image, '-c', 'echo free']).stdout, 'free\n');
+});

@@ -4,7 +4,14 @@
  * event loop; `flush` is fdatasync, so a RedoxFS commit on top of it is durable when it returns.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { lockImage } from '../../redoxfs/node-image-lock.ts';
 import type { HostBlockDevice } from '../../kernel/types.ts';
+
+const releases: (() => void)[] = [];
+function releaseAtExit(release: () => void): void {
+  if (releases.length === 0) process.on('exit', () => releases.forEach((r) => r()));
+  releases.push(release);
+}
 
 export interface DiskSpec {
   name: string;
@@ -19,6 +26,8 @@ export interface DiskSpec {
 const OVERLAY_BLOCK = 4096;
 
 export async function openDisk(spec: DiskSpec): Promise<HostBlockDevice> {
+  // A machine writing the image holds its lock until the process ends (the host tool or a second machine is refused).
+  if (!spec.readOnly && !spec.ephemeral) releaseAtExit(lockImage(spec.path));
   const file: FileHandle = await open(spec.path, spec.readOnly || spec.ephemeral ? 'r' : 'r+');
   const { size } = await file.stat();
   const device: HostBlockDevice = {

@@ -9,6 +9,7 @@ import { RedoxFS } from '../../redoxfs/fs.ts';
 import { isFsError } from '../../redoxfs/errors.ts';
 import { nodeCrypto } from '../../redoxfs/node-crypto.ts';
 import { FileDevice } from '../../redoxfs/node-file-device.ts';
+import { lockImage } from '../../redoxfs/node-image-lock.ts';
 import { resolve } from '../../redoxfs/paths.ts';
 import { INITFS_MAGIC, initfsFile, parseInitfs } from '../../syscall/initfs.ts';
 import type { DiskSpec } from './block_device.ts';
@@ -117,6 +118,23 @@ export async function bootNode(options: BootOptions): Promise<number> {
 }
 
 function bootOnce(options: BootOptions): Promise<number | typeof REBOOT> {
+  let unlock: () => void = () => undefined;
+  if (!options.ephemeral && !isInitfsImage(options.imagePath)) {
+    try {
+      unlock = lockImage(options.imagePath);
+    } catch (error) {
+      throw new BootError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  try {
+    return runMachine(options, unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+function runMachine(options: BootOptions, unlock: () => void): Promise<number | typeof REBOOT> {
   const { image, kernel, runtime, disks } = loadImage(options.imagePath, options.ephemeral ?? false, options.password);
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
@@ -143,6 +161,7 @@ function bootOnce(options: BootOptions): Promise<number | typeof REBOOT> {
     const finish = (status: number | typeof REBOOT): void => {
       if (finished) return;
       finished = true;
+      unlock();
       input.off('data', onData);
       input.off('end', onEnd);
       output.off('resize', onResize);
