@@ -13,7 +13,8 @@ import {
   SIG_DFL, SIG_HANDLE, SIG_IGN, SIGCHLD, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, defaultAction, exitedStatus,
   signaledStatus, sigbit, stoppedStatus, WEXITSTATUS, WIFEXITED, WTERMSIG,
 } from '../syscall/signal.ts';
-import { DOORBELL_BYTES, SLOT_SIGNALS, SLOT_STATE, STATE_CLAIMED, STATE_REQUEST, createSlot } from '../syscall/slot.ts';
+import { SLOT_SIGNALS, createSlot } from '../syscall/slot.ts';
+import { Doorbell, claim } from '../syscall/slot_server.ts';
 import { decodeStat } from '../syscall/stat.ts';
 import type { SpawnRequest } from '../syscall/table.ts';
 import { CpuPool } from './cpu_pool.ts';
@@ -38,9 +39,9 @@ export class Kernel {
   readonly schemes = new Map<string, Scheme>();
   /** Poked whenever any handle's readiness may have changed; the event scheme waits on it. */
   readonly readiness = new WaitQueue();
-  readonly doorbell = new SharedArrayBuffer(DOORBELL_BYTES);
+  private readonly bell = new Doorbell();
+  readonly doorbell = this.bell.buffer;
   readonly bootTime = Date.now();
-  private readonly bell = new Int32Array(this.doorbell);
   private readonly pool: CpuPool;
   readonly root = new RootScheme(this);
   private nextPid = 1;
@@ -85,30 +86,21 @@ export class Kernel {
 
   // ---- the syscall loop -------------------------------------------------------------------
 
-  private async serve(): Promise<void> {
-    while (!this.halted) {
-      const seen = Atomics.load(this.bell, 0);
-      this.scan();
-      const waited = Atomics.waitAsync(this.bell, 0, seen);
-      if (waited.async) await waited.value;
-    }
+  private serve(): Promise<void> {
+    return this.bell.serve(() => this.scan(), () => !this.halted);
   }
 
   /** Claims every posted call of a running process. Stopped processes wait until continued. */
   private scan(): void {
     for (const proc of this.processes.values()) {
       if (proc.state !== 'running') continue;
-      const words = proc.thread.slot.words;
-      if (Atomics.load(words, SLOT_STATE) !== STATE_REQUEST) continue;
-      Atomics.store(words, SLOT_STATE, STATE_CLAIMED);
-      dispatch(this, proc);
+      if (claim(proc.thread.slot)) dispatch(this, proc);
     }
   }
 
   /** Wakes the loop so calls left pending (by a stopped process, say) are looked at again. */
   kick(): void {
-    Atomics.add(this.bell, 0, 1);
-    Atomics.notify(this.bell, 0);
+    this.bell.ring();
   }
 
   // ---- files on behalf of a process ---------------------------------------------------------

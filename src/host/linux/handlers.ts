@@ -13,15 +13,18 @@ import {
 import { randomFillSync } from 'node:crypto';
 import { Errno, SysError } from '../../syscall/errno.ts';
 import {
-  DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_UNKNOWN, EVENT_READ, EVENT_WRITE, F_GETFD, F_GETFL, F_SETFD, F_SETFL,
-  FD_CLOEXEC, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_STAT, O_SYMLINK,
-  O_TRUNC, O_WRONLY, S_IFIFO, SIG_BLOCK, UTIME_NOW, UTIME_OMIT, SIG_SETMASK, SIG_UNBLOCK, WNOHANG, WUNTRACED, canRead, canWrite,
+  DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_UNKNOWN, EVENT_READ, EVENT_WRITE,
+  O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_STAT, O_SYMLINK,
+  O_TRUNC, O_WRONLY, S_IFIFO, UTIME_NOW, UTIME_OMIT, WNOHANG, WUNTRACED, canRead, canWrite,
 } from '../../syscall/flags.ts';
-import { NSIG, SIG_HANDLE, SIG_IGN, SIGKILL, SIGPIPE, SIGSTOP, exitedStatus, sigbit } from '../../syscall/signal.ts';
+import { NSIG, SIGPIPE, exitedStatus, sigbit } from '../../syscall/signal.ts';
 import { DATA_CAPACITY, SLOT_SIGNALS } from '../../syscall/slot.ts';
 import { decodeStat, encodeStat, makeStat, type StatVfs } from '../../syscall/stat.ts';
 import { encodeDirents } from '../../syscall/dirent.ts';
-import type { SpawnRequest, SyscallArgs, SyscallName, SyscallResult } from '../../syscall/table.ts';
+import type { SyscallArgs, SyscallName, SyscallResult } from '../../syscall/table.ts';
+import { fcntlCommand } from '../../kernel/syscalls/files.ts';
+import { matchesWait, validSpawnRequest } from '../../kernel/syscalls/processes.ts';
+import { changeMask, setDisposition } from '../../kernel/syscalls/signals.ts';
 import { clockNow } from '../../kernel/syscalls/time.ts';
 import { sleep } from '../../kernel/wait_queue.ts';
 import { deviceStat, releaseDescription, statFromHost, type Description } from './files.ts';
@@ -39,7 +42,6 @@ export interface LinuxContext {
 type Handler<N extends SyscallName> = (ctx: LinuxContext, ...args: SyscallArgs<N>) => SyscallResult<N> | Promise<SyscallResult<N>>;
 export type LinuxHandlers = { [N in SyscallName]?: Handler<N> };
 
-const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
 
 function clampCount(count: number): number {
   if (!Number.isInteger(count) || count < 0) throw new SysError(Errno.EINVAL, 'negative or fractional byte count');
@@ -189,19 +191,6 @@ async function writeTo(ctx: LinuxContext, fd: number, data: Uint8Array): Promise
   }
 }
 
-function validSpawnRequest(value: unknown): SpawnRequest {
-  const req = value as Partial<SpawnRequest> | null;
-  const strings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
-  const ok = !!req && typeof req === 'object' && typeof req.path === 'string' && strings(req.argv) && req.argv!.length > 0
-    && typeof req.env === 'object' && req.env !== null && Object.values(req.env).every((v) => typeof v === 'string')
-    && (req.cwd === undefined || typeof req.cwd === 'string')
-    && (req.fds === undefined || (Array.isArray(req.fds) && req.fds.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isInteger))))
-    && (req.pgid === undefined || (Number.isInteger(req.pgid) && req.pgid >= 0))
-    && (req.memoryMiB === undefined || (Number.isInteger(req.memoryMiB) && req.memoryMiB >= 8 && req.memoryMiB <= 4096));
-  if (!ok) throw new SysError(Errno.EINVAL, 'malformed spawn request');
-  return req as SpawnRequest;
-}
-
 export const HANDLERS: LinuxHandlers = {
   // ---- files ------------------------------------------------------------------------------
   open(ctx, path, flags) {
@@ -332,22 +321,7 @@ export const HANDLERS: LinuxHandlers = {
 
   fcntl(ctx, fd, command, arg) {
     const entry = ctx.proc.fds.get(fd);
-    switch (command) {
-      case F_GETFD:
-        return entry.cloexec ? FD_CLOEXEC : 0;
-      case F_SETFD:
-        entry.cloexec = (arg & FD_CLOEXEC) !== 0;
-        return 0;
-      case F_GETFL:
-        return entry.desc.flags;
-      case F_SETFL: {
-        const changeable = O_NONBLOCK | O_APPEND;
-        entry.desc.flags = (entry.desc.flags & ~changeable) | (arg & changeable);
-        return 0;
-      }
-      default:
-        throw new SysError(Errno.EINVAL, `fcntl command ${command}`);
-    }
+    return fcntlCommand(entry, entry.desc, command, arg);
   },
 
   fpath(ctx, fd) {
@@ -478,7 +452,7 @@ export const HANDLERS: LinuxHandlers = {
     for (;;) {
       const candidates = [...ctx.proc.children]
         .map((p) => ctx.server.processes.get(p))
-        .filter((c): c is LinuxProcess => !!c && (pid > 0 ? c.pid === pid : pid === -1 ? true : pid === 0 ? c.pgid === ctx.proc.pgid : c.pgid === -pid));
+        .filter((c): c is LinuxProcess => !!c && matchesWait(ctx.proc, c, pid));
       if (candidates.length === 0) throw new SysError(Errno.ECHILD);
       const zombie = candidates.find((c) => !c.alive);
       if (zombie) {
@@ -542,25 +516,10 @@ export const HANDLERS: LinuxHandlers = {
   getns: () => null,
 
   // ---- signals ----------------------------------------------------------------------------
-  sigaction(ctx, sig, disposition) {
-    if (!Number.isInteger(sig) || sig <= 0 || sig >= NSIG) throw new SysError(Errno.EINVAL, `signal ${sig}`);
-    if (!Number.isInteger(disposition) || disposition < 0 || disposition > SIG_HANDLE) throw new SysError(Errno.EINVAL, `disposition ${disposition}`);
-    if (sig === SIGKILL || sig === SIGSTOP) throw new SysError(Errno.EINVAL, 'SIGKILL and SIGSTOP cannot be caught or ignored');
-    const old = ctx.proc.sigActions[sig]!;
-    ctx.proc.sigActions[sig] = disposition;
-    if (disposition === SIG_IGN) ctx.proc.sigPending = (ctx.proc.sigPending & ~sigbit(sig)) >>> 0;
-    return old;
-  },
+  sigaction: (ctx, sig, disposition) => setDisposition(ctx.proc, sig, disposition),
 
   sigprocmask(ctx, how, mask) {
-    const old = ctx.proc.sigBlocked;
-    const bits = (mask >>> 0) & ~UNBLOCKABLE;
-    if (how === SIG_BLOCK) ctx.proc.sigBlocked = (old | bits) >>> 0;
-    else if (how === SIG_UNBLOCK) ctx.proc.sigBlocked = (old & ~bits) >>> 0;
-    else if (how === SIG_SETMASK) ctx.proc.sigBlocked = bits >>> 0;
-    else throw new SysError(Errno.EINVAL, `sigprocmask how ${how}`);
-    const deliverable = (ctx.proc.sigPending & ~ctx.proc.sigBlocked) >>> 0;
-    ctx.proc.sigPending = (ctx.proc.sigPending & ~deliverable) >>> 0;
+    const [old, deliverable] = changeMask(ctx.proc, how, mask);
     for (let sig = 1; sig < NSIG && ctx.proc.alive; sig++) if (deliverable & sigbit(sig)) ctx.server.act(ctx.proc, sig);
     return old;
   },

@@ -6,37 +6,27 @@
  * without bound.
  */
 import { Errno, SysError } from '../../syscall/errno.ts';
+import { ByteQueue } from '../../kernel/byte_queue.ts';
 import { WaitQueue } from '../../kernel/wait_queue.ts';
 
 export const PIPE_BUF_LIMIT = 64 * 1024;
 
 export class LinuxPipe {
-  private chunks: Uint8Array[] = [];
-  private queued = 0;
+  private readonly bytes = new ByteQueue();
   readers = 0;
   writers = 0;
   private readonly changed = new WaitQueue();
 
   async read(max: number, signal: AbortSignal): Promise<Uint8Array> {
     for (;;) {
-      if (this.queued > 0) return this.take(max);
+      if (this.bytes.size > 0) return this.take(max);
       if (this.writers === 0 || max === 0) return new Uint8Array(0);
       await this.changed.wait(signal);
     }
   }
 
   private take(max: number): Uint8Array {
-    const out = new Uint8Array(Math.min(max, this.queued));
-    let at = 0;
-    while (at < out.length) {
-      const head = this.chunks[0]!;
-      const n = Math.min(head.length, out.length - at);
-      out.set(head.subarray(0, n), at);
-      at += n;
-      if (n === head.length) this.chunks.shift();
-      else this.chunks[0] = head.subarray(n);
-    }
-    this.queued -= out.length;
+    const out = this.bytes.take(max);
     this.changed.wakeAll();
     return out;
   }
@@ -44,19 +34,18 @@ export class LinuxPipe {
   async write(data: Uint8Array, signal: AbortSignal): Promise<number> {
     for (;;) {
       if (this.readers === 0) throw new SysError(Errno.EPIPE);
-      if (this.queued < PIPE_BUF_LIMIT) break;
+      if (this.bytes.size < PIPE_BUF_LIMIT) break;
       await this.changed.wait(signal);
     }
     if (data.length > 0) {
-      this.chunks.push(data.slice());
-      this.queued += data.length;
+      this.bytes.put(data.slice());
       this.changed.wakeAll();
     }
     return data.length;
   }
 
   get available(): number {
-    return this.queued;
+    return this.bytes.size;
   }
 
   closeEnd(end: 'read' | 'write'): void {

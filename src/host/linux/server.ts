@@ -2,32 +2,33 @@
  * The Linux backend's syscall server: relibc's Linux backend for our libc. It runs program
  * bundles (the same `#!redox-js` / wasm programs the OS runs) in Workers started with the OS's
  * own process runtime (boot/procrt.js), gives each a syscall slot and a shared doorbell, and
- * serves the slots on the host's main thread exactly as the kernel's loop does (Kernel.serve:
- * Atomics.waitAsync on the doorbell, claim REQUEST slots, dispatch, reply). The calls themselves
+ * serves the slots on the host's main thread with the kernel's own slot server
+ * (src/syscall/slot_server.ts: doorbell, claim, decode, reply). The calls themselves
  * are answered over node:fs / node:child_process (handlers.ts). It keeps a small process table of
  * its own: the first program, the programs it spawns (virtual pids above Linux's pid_max) and
  * host executables they spawn (their real pids), with wait status, process groups and signals
  * (dispositions, mask, pending; handled signals are delivered through the slot's signal word and
  * abort the call in flight, as in the kernel).
  */
-import { MessageChannel, Worker } from 'node:worker_threads';
 import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { Errno, SysError, errnoName } from '../../syscall/errno.ts';
 import {
   NSIG, SIG_DFL, SIG_HANDLE, SIG_IGN, SIGCHLD, SIGKILL, SIGSEGV, SIGSTOP, defaultAction, exitedStatus, signaledStatus, sigbit,
 } from '../../syscall/signal.ts';
-import { DOORBELL_BYTES, SLOT_NR, SLOT_SIGNALS, SLOT_STATE, STATE_CLAIMED, STATE_REQUEST, SlotView, createSlot } from '../../syscall/slot.ts';
+import { SLOT_NR, SLOT_SIGNALS, SlotView, createSlot } from '../../syscall/slot.ts';
 import { SYSCALLS, syscallName, type SpawnRequest } from '../../syscall/table.ts';
 import { WaitQueue } from '../../kernel/wait_queue.ts';
 import { canonicalize } from '../../kernel/path.ts';
+import type { Cpu } from '../../kernel/types.ts';
+import { createCpu } from '../node/cpu.ts';
 import { FdTable, releaseDescription, type Description } from './files.ts';
 import { host } from './host_errors.ts';
 import { HANDLERS, type LinuxContext } from './handlers.ts';
 import { spawnHostProgram } from './host_child.ts';
 import { PathMap } from './paths.ts';
 import { ProgramSource } from './programs.ts';
-import { decodeArgs, reply } from './slot_io.ts';
+import { Doorbell, claim, decodeArgs, reply } from '../../syscall/slot_server.ts';
 
 /** Virtual pids start above Linux's largest pid_max, so they never name a host process. */
 const FIRST_VIRTUAL_PID = 4_194_305;
@@ -35,7 +36,7 @@ const FIRST_VIRTUAL_PID = 4_194_305;
 export class LinuxProcess {
   readonly slotBuffer = createSlot();
   readonly slot = new SlotView(this.slotBuffer);
-  readonly sigActions = new Array<number>(NSIG).fill(SIG_DFL);
+  readonly sigActions = new Uint8Array(NSIG).fill(SIG_DFL);
   sigBlocked = 0;
   sigPending = 0;
   alive = true;
@@ -44,7 +45,7 @@ export class LinuxProcess {
   readonly childEvents = new WaitQueue();
   inFlight: AbortController | null = null;
   syscall: string | null = null;
-  worker: Worker | null = null;
+  worker: Cpu | null = null;
   hostChild: ChildProcess | null = null;
   uid: number;
   gid: number;
@@ -82,8 +83,8 @@ export interface LinuxServerOptions {
 
 export class LinuxServer {
   readonly processes = new Map<number, LinuxProcess>();
-  readonly doorbell = new SharedArrayBuffer(DOORBELL_BYTES);
-  private readonly bell = new Int32Array(this.doorbell);
+  private readonly bell = new Doorbell();
+  readonly doorbell = this.bell.buffer;
   readonly programs: ProgramSource;
   readonly paths: PathMap;
   private nextPid = FIRST_VIRTUAL_PID;
@@ -98,28 +99,19 @@ export class LinuxServer {
 
   // ---- the syscall loop (as Kernel.serve / Kernel.scan) -------------------------------------
 
-  private async serve(): Promise<void> {
-    while (!this.halted) {
-      const seen = Atomics.load(this.bell, 0);
-      this.scan();
-      const waited = Atomics.waitAsync(this.bell, 0, seen);
-      if (waited.async) await waited.value;
-    }
+  private serve(): Promise<void> {
+    return this.bell.serve(() => this.scan(), () => !this.halted);
   }
 
   private scan(): void {
     for (const proc of this.processes.values()) {
       if (!proc.alive || !proc.worker) continue;
-      const words = proc.slot.words;
-      if (Atomics.load(words, SLOT_STATE) !== STATE_REQUEST) continue;
-      Atomics.store(words, SLOT_STATE, STATE_CLAIMED);
-      this.dispatch(proc);
+      if (claim(proc.slot)) this.dispatch(proc);
     }
   }
 
   private kick(): void {
-    Atomics.add(this.bell, 0, 1);
-    Atomics.notify(this.bell, 0);
+    this.bell.ring();
   }
 
   private dispatch(proc: LinuxProcess): void {
@@ -245,32 +237,17 @@ export class LinuxServer {
     }
     proc = make(pid ?? this.nextPid++);
     const memoryMiB = req.memoryMiB ?? this.options.memoryMiB ?? 128;
-    const maps = new MessageChannel();
-    const worker = new Worker(this.programs.runtime, {
-      eval: true,
-      workerData: { mapPort: maps.port2 },
-      transferList: [maps.port2],
-      resourceLimits: { maxOldGenerationSizeMb: memoryMiB, maxYoungGenerationSizeMb: Math.max(4, Math.min(32, memoryMiB / 4)) },
-      stdout: true,
-      stderr: true,
-    });
+    const cpu = createCpu(this.programs.runtime, memoryMiB);
     const started = proc;
-    let why: number = exitedStatus(0);
-    worker.on('error', (error: Error & { code?: string }) => {
-      why = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? signaledStatus(SIGKILL) : signaledStatus(SIGSEGV);
-      if (error.code !== 'ERR_WORKER_OUT_OF_MEMORY') process.stderr.write(`redox-linux: pid ${started.pid} (${started.name}) crashed: ${error.stack ?? error.message}\n`);
+    cpu.onExit((why) => {
+      if (why.kind === 'crashed') process.stderr.write(`redox-linux: pid ${started.pid} (${started.name}) crashed: ${why.message}\n`);
+      const status = why.kind === 'out-of-memory' ? signaledStatus(SIGKILL) : why.kind === 'crashed' ? signaledStatus(SIGSEGV) : exitedStatus(0);
+      this.terminate(started, status);
     });
-    worker.on('exit', () => {
-      maps.port1.close();
-      this.terminate(started, why);
-    });
-    proc.worker = worker;
+    proc.worker = cpu;
     this.processes.set(proc.pid, proc);
     parent?.children.add(proc.pid);
-    worker.postMessage({
-      type: 'start',
-      start: { pid: proc.pid, slot: proc.slotBuffer, doorbell: this.doorbell, format: program.format, program: program.program, argv: program.argv, env: req.env },
-    });
+    cpu.start({ pid: proc.pid, slot: proc.slotBuffer, doorbell: this.doorbell, format: program.format, program: program.program, argv: program.argv, env: req.env });
     return proc;
   }
 
@@ -280,9 +257,9 @@ export class LinuxServer {
     proc.alive = false;
     proc.status = status;
     proc.inFlight?.abort();
-    const worker = proc.worker;
+    const cpu = proc.worker;
     proc.worker = null;
-    void worker?.terminate();
+    cpu?.terminate();
     if (proc.hostChild && proc.hostChild.exitCode === null && proc.hostChild.signalCode === null) proc.hostChild.kill('SIGKILL');
     for (const desc of proc.fds.removeAll()) releaseDescription(desc);
     for (const childPid of proc.children) {

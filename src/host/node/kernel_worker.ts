@@ -3,53 +3,17 @@
  * the host thread) and starts the kernel. The only host-specific code that runs inside the
  * kernel's Worker; the kernel itself (src/kernel) never touches node:*.
  */
-import { MessageChannel, Worker, parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { startKernel } from '../../kernel/main.ts';
-import type { BootConfig, ConsoleDevice, Cpu, CpuExit, CpuStart, Machine } from '../../kernel/types.ts';
+import type { BootConfig, ConsoleDevice, Machine } from '../../kernel/types.ts';
 import { openDisk } from './block_device.ts';
+import { createCpu } from './cpu.ts';
 import type { HostToKernel, KernelBoot, KernelToHost } from './messages.ts';
 
 const boot = workerData as KernelBoot;
 const port = parentPort!;
 const send = (message: KernelToHost): void => port.postMessage(message);
 
-function createCpu(memoryMiB: number): Cpu {
-  const maps = new MessageChannel();
-  const worker = new Worker(boot.processRuntime, {
-    eval: true,
-    workerData: { mapPort: maps.port2 },
-    transferList: [maps.port2],
-    resourceLimits: { maxOldGenerationSizeMb: memoryMiB, maxYoungGenerationSizeMb: Math.max(4, Math.min(32, memoryMiB / 4)) },
-    stdout: true,
-    stderr: true,
-  });
-  let exited: ((why: CpuExit) => void) | null = null;
-  let why: CpuExit = { kind: 'returned' };
-  let terminated = false;
-  worker.on('error', (error: Error & { code?: string }) => {
-    why = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { kind: 'out-of-memory' } : { kind: 'crashed', message: error.stack ?? error.message };
-  });
-  worker.on('exit', () => {
-    maps.port1.close();
-    exited?.(terminated ? { kind: 'terminated' } : why);
-  });
-  return {
-    memoryMiB,
-    start(init: CpuStart) {
-      worker.postMessage({ type: 'start', start: init });
-    },
-    sendMap(id: number, buffer: SharedArrayBuffer) {
-      maps.port1.postMessage({ id, buffer });
-    },
-    terminate() {
-      terminated = true;
-      void worker.terminate();
-    },
-    onExit(callback) {
-      exited = callback;
-    },
-  };
-}
 
 const inputListeners: ((bytes: Uint8Array) => void)[] = [];
 const endListeners: (() => void)[] = [];
@@ -96,7 +60,7 @@ const consoleDevice: ConsoleDevice = {
 async function main(): Promise<void> {
   const devices = await Promise.all(boot.disks.map(openDisk));
   const machine: Machine = {
-    createCpu,
+    createCpu: (memoryMiB) => createCpu(boot.processRuntime, memoryMiB),
     console: consoleDevice,
     devices,
     poweroff: (status) => send({ type: 'poweroff', status }),

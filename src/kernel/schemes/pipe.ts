@@ -10,38 +10,18 @@ import { makeStat, type Stat } from '../../syscall/stat.ts';
 import type { Kernel } from '../kernel.ts';
 import { FileDescription } from '../process.ts';
 import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
+import { ByteQueue } from '../byte_queue.ts';
 import { WaitQueue } from '../wait_queue.ts';
 
 export const PIPE_CAPACITY = 1024 * 1024;
 export const PIPE_BUF = 4096;
 
 class Pipe {
-  private chunks: Uint8Array[] = [];
-  size = 0;
+  readonly bytes = new ByteQueue();
   readers = 1;
   writers = 1;
   readonly changed = new WaitQueue();
   constructor(readonly number: number) {}
-
-  take(count: number): Uint8Array {
-    const out = new Uint8Array(Math.min(count, this.size));
-    let at = 0;
-    while (at < out.length) {
-      const head = this.chunks[0]!;
-      const n = Math.min(head.length, out.length - at);
-      out.set(head.subarray(0, n), at);
-      at += n;
-      if (n === head.length) this.chunks.shift();
-      else this.chunks[0] = head.subarray(n);
-    }
-    this.size -= out.length;
-    return out;
-  }
-
-  put(data: Uint8Array): void {
-    this.chunks.push(data);
-    this.size += data.length;
-  }
 }
 
 interface End {
@@ -78,8 +58,8 @@ export class PipeScheme extends SchemeBase {
     if (!end.reading) throw new SysError(Errno.EBADF);
     const pipe = end.pipe;
     for (;;) {
-      if (pipe.size > 0 && count > 0) {
-        const data = pipe.take(count);
+      if (pipe.bytes.size > 0 && count > 0) {
+        const data = pipe.bytes.take(count);
         this.changed(pipe);
         return data;
       }
@@ -95,11 +75,11 @@ export class PipeScheme extends SchemeBase {
     const pipe = end.pipe;
     for (;;) {
       if (pipe.readers === 0) throw new SysError(Errno.EPIPE);
-      const room = PIPE_CAPACITY - pipe.size;
+      const room = PIPE_CAPACITY - pipe.bytes.size;
       const fits = data.length <= PIPE_BUF ? room >= data.length : room > 0;
       if (fits || data.length === 0) {
         const n = Math.min(room, data.length);
-        pipe.put(data.slice(0, n));
+        pipe.bytes.put(data.slice(0, n));
         this.changed(pipe);
         return n;
       }
@@ -118,7 +98,7 @@ export class PipeScheme extends SchemeBase {
 
   fstat(id: number): Stat {
     const end = this.ends.get(id);
-    return makeStat({ mode: S_IFIFO | 0o600, nlink: 1, size: end.pipe.size, ino: end.pipe.number });
+    return makeStat({ mode: S_IFIFO | 0o600, nlink: 1, size: end.pipe.bytes.size, ino: end.pipe.number });
   }
 
   fpath(id: number): string {
@@ -128,8 +108,8 @@ export class PipeScheme extends SchemeBase {
   poll(id: number, interest: number): number {
     const { pipe, reading } = this.ends.get(id);
     let ready = 0;
-    if (reading && (pipe.size > 0 || pipe.writers === 0)) ready |= EVENT_READ;
-    if (!reading && (pipe.size < PIPE_CAPACITY || pipe.readers === 0)) ready |= EVENT_WRITE;
+    if (reading && (pipe.bytes.size > 0 || pipe.writers === 0)) ready |= EVENT_READ;
+    if (!reading && (pipe.bytes.size < PIPE_CAPACITY || pipe.readers === 0)) ready |= EVENT_WRITE;
     return ready & interest;
   }
 

@@ -41,6 +41,26 @@ function install(ctx: SyscallContext, desc: FileDescription, cloexec: boolean): 
   }
 }
 
+/** fcntl on an fd (`entry`, which holds FD_CLOEXEC) and its open description (the status flags). */
+export function fcntlCommand(entry: { cloexec: boolean }, description: { flags: number }, command: number, arg: number): number {
+  switch (command) {
+    case F_GETFD:
+      return entry.cloexec ? FD_CLOEXEC : 0;
+    case F_SETFD:
+      entry.cloexec = (arg & FD_CLOEXEC) !== 0;
+      return 0;
+    case F_GETFL:
+      return description.flags;
+    case F_SETFL: {
+      const changeable = O_NONBLOCK | O_APPEND;
+      description.flags = (description.flags & ~changeable) | (arg & changeable);
+      return 0;
+    }
+    default:
+      throw new SysError(Errno.EINVAL, `fcntl command ${command}`);
+  }
+}
+
 export const fileHandlers: Handlers<FileCalls> = {
   async open(ctx, path, flags) {
     const desc = await ctx.kernel.openAs(ctx.proc, path, flags, ctx.signal);
@@ -137,22 +157,7 @@ export const fileHandlers: Handlers<FileCalls> = {
 
   fcntl(ctx, fd, command, arg) {
     const entry = ctx.proc.fds.get(fd);
-    switch (command) {
-      case F_GETFD:
-        return entry.cloexec ? FD_CLOEXEC : 0;
-      case F_SETFD:
-        entry.cloexec = (arg & FD_CLOEXEC) !== 0;
-        return 0;
-      case F_GETFL:
-        return entry.description.flags;
-      case F_SETFL: {
-        const changeable = O_NONBLOCK | O_APPEND;
-        entry.description.flags = (entry.description.flags & ~changeable) | (arg & changeable);
-        return 0;
-      }
-      default:
-        throw new SysError(Errno.EINVAL, `fcntl command ${command}`);
-    }
+    return fcntlCommand(entry, entry.description, command, arg);
   },
 
   async fpath(ctx, fd) {

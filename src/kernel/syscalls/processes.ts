@@ -12,7 +12,8 @@ import type { Handlers, SyscallContext } from './index.ts';
 type ProcessCalls = 'spawn' | 'exit' | 'waitpid' | 'kill' | 'getpid' | 'getppid' | 'getuid' | 'getgid' | 'geteuid'
   | 'getegid' | 'setuid' | 'setgid' | 'setpgid' | 'getpgid' | 'setsid' | 'setrens' | 'getns';
 
-function validSpawnRequest(value: unknown): SpawnRequest {
+/** Checks the shape of a spawn request (shared with the Linux backend's server). */
+export function validSpawnRequest(value: unknown): SpawnRequest {
   const req = value as Partial<SpawnRequest> | null;
   const strings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
   if (!req || typeof req !== 'object' || typeof req.path !== 'string' || !strings(req.argv) || req.argv!.length === 0) {
@@ -35,7 +36,8 @@ function validSpawnRequest(value: unknown): SpawnRequest {
   return req as SpawnRequest;
 }
 
-function matchesWait(parent: Process, child: Process, pid: number): boolean {
+/** Whether waitpid's `pid` argument selects `child` of `parent` (a pid, -1 any, 0 the parent's group, -G group G). */
+export function matchesWait(parent: { pgid: number }, child: { pid: number; pgid: number }, pid: number): boolean {
   if (pid > 0) return child.pid === pid;
   if (pid === -1) return true;
   if (pid === 0) return child.pgid === parent.pgid;

@@ -1,16 +1,16 @@
 /**
- * The server side of the slot ABI for the Linux backend: decode a claimed call's arguments through
- * the syscall table and write its reply, byte for byte as the kernel's dispatcher
- * (src/kernel/dispatch.ts: decodeArgs, finish, writeResult) does. Those functions are private to
- * the kernel's dispatcher and take a kernel Process, and this work may not edit kernel files, so
- * their slot-only logic is restated here, exported, against a bare SlotView. Keep the two in step
- * (same register use, same data-area layout, same ERANGE/EFAULT/EINVAL rules).
+ * The server side of the slot ABI (slot.ts), shared by the kernel's dispatcher and the Linux
+ * backend's: decode a claimed call's arguments by the kinds in the syscall table, and write its
+ * reply (result registers or data area, or an errno), then wake the caller; claim posted calls,
+ * and watch the doorbell. It touches only the shared buffers, so any syscall server answers
+ * exactly as the kernel does.
  */
-import { Errno, SysError } from '../../syscall/errno.ts';
+import { Errno, SysError } from './errno.ts';
 import {
-  DATA_CAPACITY, SLOT_ERRNO, SLOT_IN_LEN, SLOT_OUT_LEN, SLOT_STATE, STATE_REPLY, type SlotView,
-} from '../../syscall/slot.ts';
-import type { ArgKind, RetKind } from '../../syscall/table.ts';
+  DATA_CAPACITY, DOORBELL_BYTES, SLOT_ERRNO, SLOT_IN_LEN, SLOT_OUT_LEN, SLOT_STATE, STATE_CLAIMED, STATE_REPLY, STATE_REQUEST,
+  type SlotView,
+} from './slot.ts';
+import type { ArgKind, RetKind } from './table.ts';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -100,4 +100,35 @@ export function reply(slot: SlotView, ret: RetKind, error: unknown, value: unkno
   Atomics.store(slot.words, SLOT_STATE, STATE_REPLY);
   Atomics.notify(slot.words, SLOT_STATE);
   return errno;
+}
+
+/** Claims a posted call: true if `slot` held a REQUEST, which is now CLAIMED for this server. */
+export function claim(slot: SlotView): boolean {
+  if (Atomics.load(slot.words, SLOT_STATE) !== STATE_REQUEST) return false;
+  Atomics.store(slot.words, SLOT_STATE, STATE_CLAIMED);
+  return true;
+}
+
+/**
+ * The server's doorbell: every thread rings it after posting a call. `serve` runs `scan` each
+ * time it rings (sleeping through Atomics.waitAsync in between, so the server's event loop keeps
+ * running) until `running` says stop; `ring` wakes the loop to look again.
+ */
+export class Doorbell {
+  readonly buffer = new SharedArrayBuffer(DOORBELL_BYTES);
+  private readonly word = new Int32Array(this.buffer);
+
+  async serve(scan: () => void, running: () => boolean): Promise<void> {
+    while (running()) {
+      const seen = Atomics.load(this.word, 0);
+      scan();
+      const waited = Atomics.waitAsync(this.word, 0, seen);
+      if (waited.async) await waited.value;
+    }
+  }
+
+  ring(): void {
+    Atomics.add(this.word, 0, 1);
+    Atomics.notify(this.word, 0);
+  }
 }
