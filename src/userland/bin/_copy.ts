@@ -7,8 +7,22 @@ import {
   O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, type Stat, chmod, chown, close, isDirectory, isRegular, isSymlink, lstat, mkdir, open, read,
   readdir, readlink, stat, stdout, symlink, unlink, write,
 } from '../../libc/index.ts';
-import { fail } from '../lib/args.ts';
-import { joinPath } from './_io.ts';
+import { fail, usageError, type Spec } from '../lib/args.ts';
+import { baseName, isDirPath, joinPath } from './_io.ts';
+
+/**
+ * cp's and mv's operands, `SOURCE... DEST`: the (source, target) pairs, a target inside DEST when
+ * it is a directory, or the usage status for a missing or non-directory destination.
+ */
+export function sourceTargetPairs(spec: Spec, operands: string[]): [string, string][] | number {
+  if (operands.length === 0) return usageError(spec, 'missing file operand');
+  if (operands.length === 1) return usageError(spec, `missing destination file operand after '${operands[0]}'`);
+  const dest = operands.at(-1)!;
+  const sources = operands.slice(0, -1);
+  const intoDir = isDirPath(dest);
+  if (!intoDir && sources.length > 1) return usageError(spec, `target '${dest}' is not a directory`);
+  return sources.map((source) => [source, intoDir ? joinPath(dest, baseName(source)) : dest]);
+}
 
 export interface CopyOptions {
   name: string;

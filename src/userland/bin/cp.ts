@@ -1,7 +1,6 @@
 /** cp: copy files and directories. */
-import { parseArgs, usageError, type Spec } from '../lib/args.ts';
-import { baseName, isDirPath, joinPath } from './_io.ts';
-import { Copier } from './_copy.ts';
+import { parseArgs, type Spec } from '../lib/args.ts';
+import { Copier, sourceTargetPairs } from './_copy.ts';
 
 const SPEC: Spec = {
   name: 'cp',
@@ -21,17 +20,12 @@ const SPEC: Spec = {
 export function main(args: string[]): number {
   const opts = parseArgs(args, SPEC);
   if (typeof opts === 'number') return opts;
-  const operands = opts.operands;
-  if (operands.length === 0) return usageError(SPEC, 'missing file operand');
-  if (operands.length === 1) return usageError(SPEC, `missing destination file operand after '${operands[0]}'`);
-  const dest = operands.at(-1)!;
-  const sources = operands.slice(0, -1);
-  const intoDir = isDirPath(dest);
-  if (!intoDir && sources.length > 1) return usageError(SPEC, `target '${dest}' is not a directory`);
+  const pairs = sourceTargetPairs(SPEC, opts.operands);
+  if (typeof pairs === 'number') return pairs;
   const copier = new Copier({
     name: 'cp', recursive: opts.has('r') || opts.has('R') || opts.has('a'), preserve: opts.has('p') || opts.has('a'),
     noClobber: opts.has('n'), force: opts.has('f'), verbose: opts.has('v'),
   });
-  for (const source of sources) copier.copy(source, intoDir ? joinPath(dest, baseName(source)) : dest);
+  for (const [source, target] of pairs) copier.copy(source, target);
   return copier.status;
 }

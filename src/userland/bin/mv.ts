@@ -1,8 +1,8 @@
 /** mv: move (rename) files; across schemes it copies and then removes the source. */
 import { Errno, SysError, isDirectory, lstat, readdir, rename, rmdir, stdout, unlink } from '../../libc/index.ts';
-import { fail, parseArgs, usageError, type Spec } from '../lib/args.ts';
-import { baseName, isDirPath, joinPath } from './_io.ts';
-import { Copier } from './_copy.ts';
+import { fail, parseArgs, type Spec } from '../lib/args.ts';
+import { joinPath } from './_io.ts';
+import { Copier, sourceTargetPairs } from './_copy.ts';
 
 const SPEC: Spec = {
   name: 'mv',
@@ -47,16 +47,10 @@ function move(source: string, target: string): number {
 export function main(args: string[]): number {
   const opts = parseArgs(args, SPEC);
   if (typeof opts === 'number') return opts;
-  const operands = opts.operands;
-  if (operands.length === 0) return usageError(SPEC, 'missing file operand');
-  if (operands.length === 1) return usageError(SPEC, `missing destination file operand after '${operands[0]}'`);
-  const dest = operands.at(-1)!;
-  const sources = operands.slice(0, -1);
-  const intoDir = isDirPath(dest);
-  if (!intoDir && sources.length > 1) return usageError(SPEC, `target '${dest}' is not a directory`);
+  const pairs = sourceTargetPairs(SPEC, opts.operands);
+  if (typeof pairs === 'number') return pairs;
   let status = 0;
-  for (const source of sources) {
-    const target = intoDir ? joinPath(dest, baseName(source)) : dest;
+  for (const [source, target] of pairs) {
     if (opts.has('n')) {
       try {
         lstat(target);
