@@ -8,9 +8,10 @@ import {
   ECHO, Errno, O_RDONLY, SIGINT, SysError, chown, environ, exists, fchown, mkdir, open, close, shellStatus, signal, sleepMs, spawn,
   stdin, stdout, tcgetattr, tcsetattr, tcsetpgrp, waitExit, type Termios,
 } from '../../libc/index.ts';
-import { findAccount, hashPassword, storedHash, verifyPassword, type Account } from '../lib/accounts.ts';
+import { findAccount, storedHash, verifyPassword, type Account } from '../lib/accounts.ts';
 
-const DUMMY_HASH = hashPassword('', new Uint8Array(16));
+/** An Argon2id hash (at HASH_COST) of a random password nobody knows, checked for unknown names. Fixed, so login does not hash at start-up. */
+const DUMMY_HASH = '$argon2id$v=19$m=4096,t=3,p=1$7U34kAjuT4lqEj8g3GwfJQ$fTnsDT4kz9uK9vAln1/8EqhiO+3RI1V+rcRG5u6Vz9o';
 
 function ask(prompt: string, echo: boolean): string | null {
   // Echo goes off before the prompt appears, so nothing typed after it is shown.
