@@ -128,6 +128,7 @@ export class Process {
   readonly thread: Thread;
   /** Shared-memory objects this process has mapped, by map id (for futex). */
   readonly maps = new Map<number, SharedArrayBuffer>();
+  nextMapId = 1;
   syscallCount = 0;
 
   constructor(

@@ -37,6 +37,8 @@ export interface Scheme {
   futimens(id: number, times: FileTimes, call: Call): MaybePromise<void>;
   /** Current readiness (EVENT_READ | EVENT_WRITE) of a handle, for the event scheme. */
   poll(id: number, interest: number, call: Call): MaybePromise<number>;
+  /** The shared memory behind a handle, for the fmap syscall (ENODEV where there is none). */
+  fmap(id: number, call: Call): MaybePromise<SharedMapping>;
   mkdir(path: string, mode: number, call: Call): MaybePromise<void>;
   rmdir(path: string, call: Call): MaybePromise<void>;
   unlink(path: string, call: Call): MaybePromise<void>;
@@ -54,6 +56,15 @@ const unsupported = (): never => {
 const badHandle = (): never => {
   throw new SysError(Errno.EBADF);
 };
+
+/**
+ * What fmap hands a process: a shm object's buffer, or a file's page cache (docs/syscalls.md,
+ * "fmap"), with the index of the handle's shared offset cell in it (-1 for plain shm objects).
+ */
+export interface SharedMapping {
+  buffer: SharedArrayBuffer;
+  offsetCell: number;
+}
 
 export abstract class SchemeBase implements Scheme {
   abstract readonly name: string;
@@ -95,6 +106,9 @@ export abstract class SchemeBase implements Scheme {
   }
   poll(_id: number, interest: number, _call: Call): MaybePromise<number> {
     return interest;
+  }
+  fmap(_id: number, _call: Call): MaybePromise<SharedMapping> {
+    throw new SysError(Errno.ENODEV, `${this.name} has nothing to map`);
   }
   mkdir(_path: string, _mode: number, _call: Call): MaybePromise<void> {
     return unsupported();

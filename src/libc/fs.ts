@@ -10,6 +10,7 @@ import {
 } from '../syscall/flags.ts';
 import { DATA_CAPACITY } from '../syscall/slot.ts';
 import { decodeStat, type FileTimes, type Stat, type StatVfs } from '../syscall/stat.ts';
+import { readMappedView } from './file_map.ts';
 import { syscall } from './syscall.ts';
 
 const encoder = new TextEncoder();
@@ -17,7 +18,10 @@ const decoder = new TextDecoder();
 
 export const open = (path: string, flags: number, mode = 0o644): number => syscall('open', path, flags | (flags & O_CREAT ? mode & 0o7777 : 0));
 export const close = (fd: number): number => syscall('close', fd);
-export const read = (fd: number, count: number): Uint8Array => syscall('read', fd, count);
+/** Up to `count` bytes; a regular file whose daemon shares its page cache is read from it (file_map.ts). */
+export function read(fd: number, count: number): Uint8Array {
+  return readMappedView(fd, count)?.slice() ?? syscall('read', fd, count);
+}
 export const lseek = (fd: number, offset: number, whence = SEEK_SET): number => syscall('lseek', fd, offset, whence);
 export const fsync = (fd: number): number => syscall('fsync', fd);
 export const ftruncate = (fd: number, length: number): number => syscall('ftruncate', fd, length);

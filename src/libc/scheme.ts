@@ -51,11 +51,14 @@ export interface SchemeHandler {
   readlink?(path: string, who: Requester): string;
   chmod?(path: string, mode: number, who: Requester): void;
   chown?(path: string, uid: number, gid: number, who: Requester): void;
+  /** Shares the handle's page cache: one of the daemon's own map ids, and the handle's offset cell (src/syscall/page_cache.ts). */
+  fmap?(id: number, who: Requester): { mapId: number; offsetCell: number };
   /** A parked request was cancelled; the server answers it EINTR after this returns. */
   cancel?(tag: number): void;
 }
 
-type Result = number | Uint8Array;
+/** A number, bytes (the result is their length), or both. */
+type Result = number | Uint8Array | { value: number; data: Uint8Array };
 
 export class SchemeServer {
   private readonly parked = new Set<number>();
@@ -94,8 +97,8 @@ export class SchemeServer {
 
   reply(tag: number, result: Result): void {
     this.parked.delete(tag);
-    const data = typeof result === 'number' ? new Uint8Array(0) : result;
-    write(this.fd, encodeReply({ tag, errno: 0, result: typeof result === 'number' ? result : data.length, data }));
+    const reply = typeof result === 'number' ? { value: result, data: new Uint8Array(0) } : result instanceof Uint8Array ? { value: result.length, data: result } : result;
+    write(this.fd, encodeReply({ tag, errno: 0, result: reply.value, data: reply.data }));
   }
 
   replyError(tag: number, errno: number): void {
@@ -140,6 +143,13 @@ export class SchemeServer {
       case Opcode.FCHOWN: return need(h.fchown).call(h, req.id, req.a0, req.a1, who), 0;
       case Opcode.FEVENT: return h.fevent ? h.fevent(req.id, req.a0, who) : req.a0;
       case Opcode.FUTIMENS: return need(h.futimens).call(h, req.id, decodeTimes(req.part1), who), 0;
+      case Opcode.FMAP: {
+        if (!h.fmap) throw new SysError(Errno.ENODEV, `scheme ${this.name} maps nothing`);
+        const { mapId, offsetCell } = h.fmap(req.id, who);
+        const cell = new Uint8Array(4);
+        new DataView(cell.buffer).setInt32(0, offsetCell, true);
+        return { value: mapId, data: cell };
+      }
       case Opcode.FSTATVFS: return encoder.encode(JSON.stringify(need(h.fstatvfs).call(h, req.id, who)));
       case Opcode.MKDIR: return need(h.mkdir).call(h, path(), req.a0, who), 0;
       case Opcode.RMDIR: return need(h.rmdir).call(h, path(), who), 0;

@@ -10,9 +10,14 @@ export interface Mapping {
 }
 
 export function fmap(fd: number): Mapping {
-  const id = syscall('fmap', fd);
+  const [id] = syscall('fmap', fd);
   const buffer = bootInfo().receiveMap(id);
   return { id, buffer, words: new Int32Array(buffer) };
+}
+
+/** Drops a mapping made by fmap (the object lives on while others map it or hold it open). */
+export function funmap(map: Mapping): void {
+  syscall('funmap', map.id);
 }
 
 /** Sleeps while the word at `index` equals `expected`; throws EAGAIN if it already differs, ETIMEDOUT on timeout. */

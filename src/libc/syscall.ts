@@ -20,6 +20,12 @@ let slot: SlotView | null = null;
 let bell: Int32Array | null = null;
 const handlers = new Map<number, (sig: number) => void>();
 let handling = false;
+const descriptorGone: ((fd: number) => void)[] = [];
+
+/** Runs `listener` with every descriptor this process closes or replaces with dup2 (file_map.ts forgets its mapping). */
+export function onDescriptorGone(listener: (fd: number) => void): void {
+  descriptorGone.push(listener);
+}
 
 function attach(): SlotView {
   if (!slot) {
@@ -120,6 +126,10 @@ export function syscall<N extends SyscallName>(name: N, ...args: SyscallArgs<N>)
   Atomics.store(s.words, SLOT_STATE, STATE_IDLE);
   runSignalHandlers();
   if (errno !== 0) throw new SysError(errno, name);
+  if (descriptorGone.length > 0 && (name === 'close' || name === 'dup2')) {
+    const gone = (name === 'close' ? args[0] : args[1]) as number;
+    for (const listener of descriptorGone) listener(gone);
+  }
   return result as SyscallResult<N>;
 }
 

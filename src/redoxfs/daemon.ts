@@ -21,12 +21,15 @@ import { makeStat, type FileTimes, type Stat, type StatVfs } from '../syscall/st
 import { EventQueue } from '../libc/event.ts';
 import { fcntl, fsync, lseek, open, read, write } from '../libc/fs.ts';
 import { signal } from '../libc/signal.ts';
+import { eprint } from '../libc/stdio.ts';
 import { SchemeServer, type Requester, type SchemeHandler } from '../libc/scheme.ts';
 import { BLOCK_SIZE, type BlockDevice } from './device.ts';
 import { isFsError } from './errors.ts';
 import type { Attr, RedoxFS } from './fs.ts';
 import { ROOT_INO } from './format.ts';
 import { R_OK, W_OK, X_OK, checkAccess } from './perm.ts';
+import { PageCache, type FileCache } from './page_cache.ts';
+import { SnapshotControlServer } from './snapshot_control.ts';
 
 const MAX_SYMLINKS = 40;
 
@@ -108,12 +111,28 @@ function guard<T>(work: () => T): T {
   }
 }
 
-interface Handle {
-  ino: number;
-  offset: number;
-  flags: number;
-  path: string;
-  cookie: number;
+/** An open file description: the offset lives in the page cache's shared cell once a reader has mapped it. */
+class Handle {
+  cookie = 0;
+  /** The file is gone after a snapshot rollback: calls answer ENOENT, close releases nothing. */
+  stale = false;
+  shared: { cache: FileCache; cell: number } | null = null;
+  private ownOffset = 0;
+
+  constructor(
+    readonly ino: number,
+    readonly flags: number,
+    readonly path: string,
+  ) {}
+
+  get offset(): number {
+    return this.shared ? this.shared.cache.offsetAt(this.shared.cell) : this.ownOffset;
+  }
+
+  set offset(value: number) {
+    if (this.shared) this.shared.cache.setOffset(this.shared.cell, value);
+    else this.ownOffset = value;
+  }
 }
 
 function toStat(a: Attr): Stat {
@@ -126,13 +145,38 @@ function toStat(a: Attr): Stat {
 export class RedoxFsHandler implements SchemeHandler {
   private readonly handles = new Map<number, Handle>();
   private nextId = 1;
+  private readonly cache: PageCache;
 
-  constructor(private readonly fs: RedoxFS) {}
+  constructor(private readonly fs: RedoxFS) {
+    let warned = false;
+    const warn = (message: string): void => {
+      if (!warned) eprint(`redoxfsd: ${message} (files are read without it)`);
+      warned = true;
+    };
+    this.cache = new PageCache((ino, offset, length) => fs.read(ino, offset, length), warn);
+  }
 
   private handle(id: number): Handle {
     const h = this.handles.get(id);
     if (!h) throw new SysError(Errno.EBADF);
+    if (h.stale) throw new SysError(Errno.ENOENT, `${h.path} was removed by a snapshot rollback`);
     return h;
+  }
+
+  /**
+   * After a rollback the volume has forgotten every open inode: hold again each one the
+   * snapshot still has; a handle whose file it does not have goes stale.
+   */
+  afterRollback(): void {
+    this.cache.forgetAll();
+    for (const h of this.handles.values()) {
+      try {
+        this.fs.retain(h.ino);
+      } catch (error) {
+        if (!isFsError(error)) throw error;
+        h.stale = true;
+      }
+    }
   }
 
   private allow(ino: number, who: Requester, want: number, path: string): void {
@@ -204,10 +248,13 @@ export class RedoxFsHandler implements SchemeHandler {
         if (canRead(flags)) this.allow(ino, who, R_OK, path);
         if (canWrite(flags)) this.allow(ino, who, W_OK, path);
       }
-      if (flags & O_TRUNC && canWrite(flags) && (attr.mode & S_IFMT) === S_IFREG && attr.size > 0) this.fs.truncate(ino, 0);
+      if (flags & O_TRUNC && canWrite(flags) && (attr.mode & S_IFMT) === S_IFREG && attr.size > 0) {
+        this.fs.truncate(ino, 0);
+        this.cache.truncated(ino, 0);
+      }
       this.fs.retain(ino);
       const id = this.nextId++;
-      this.handles.set(id, { ino, offset: 0, flags, path, cookie: 0 });
+      this.handles.set(id, new Handle(ino, flags, path));
       return id;
     });
   }
@@ -216,14 +263,36 @@ export class RedoxFsHandler implements SchemeHandler {
     const h = this.handles.get(id);
     if (!h) return;
     this.handles.delete(id);
+    if (h.shared) h.shared.cache.giveCell(h.shared.cell);
+    if (h.stale) return;
     guard(() => this.fs.release(h.ino));
+    this.forgetIfFreed(h.ino);
+  }
+
+  /** A freed inode's number may come back as another file: its cache must go with it. */
+  private forgetIfFreed(ino: number): void {
+    try {
+      this.fs.getattr(ino);
+    } catch (error) {
+      if (!isFsError(error, 'ENOENT')) throw error;
+      this.cache.forget(ino);
+    }
   }
 
   read(id: number, count: number): Uint8Array {
     const h = this.handle(id);
     return guard(() => {
-      const data = this.fs.read(h.ino, h.offset, count);
-      h.offset += data.length;
+      const offset = h.offset;
+      const cached = this.cache.lookup(h.ino);
+      let data: Uint8Array;
+      if (cached) {
+        const length = Math.max(0, Math.min(count, cached.size - offset));
+        if (!cached.holds(offset, offset + length)) this.cache.fill(cached, offset, length);
+        data = cached.copy(offset, length);
+      } else {
+        data = this.fs.read(h.ino, offset, count);
+      }
+      h.offset = offset + data.length;
       return data;
     });
   }
@@ -231,10 +300,36 @@ export class RedoxFsHandler implements SchemeHandler {
   write(id: number, data: Uint8Array, _who: Requester, flags: number): number {
     const h = this.handle(id);
     return guard(() => {
-      if ((flags | h.flags) & O_APPEND) h.offset = this.fs.getattr(h.ino).size;
-      const n = this.fs.write(h.ino, h.offset, data);
-      h.offset += n;
+      const oldSize = this.fs.getattr(h.ino).size;
+      if ((flags | h.flags) & O_APPEND) h.offset = oldSize;
+      const offset = h.offset;
+      const n = this.fs.write(h.ino, offset, data);
+      this.cache.wrote(h.ino, offset, data.subarray(0, n), oldSize);
+      h.offset = offset + n;
       return n;
+    });
+  }
+
+  /**
+   * Shares the file's page cache with the caller. A SharedArrayBuffer cannot be mapped read-only,
+   * so only a caller who may write the file gets it: nothing it could scribble there is more
+   * than it could write() anyway.
+   */
+  fmap(id: number, who: Requester): { mapId: number; offsetCell: number } {
+    const h = this.handle(id);
+    return guard(() => {
+      const attr = this.fs.getattr(h.ino);
+      if ((attr.mode & S_IFMT) !== S_IFREG) throw new SysError(Errno.ENODEV, `${h.path} is not a regular file`);
+      if (!checkAccess(who.uid, who.gid, attr, W_OK)) throw new SysError(Errno.EACCES, `${h.path}: only those who may write a file map its cache`);
+      if (h.shared) {
+        if (h.shared.cache.revoked) throw new SysError(Errno.ENOMEM, `${h.path}: its cache was dropped`);
+        return { mapId: h.shared.cache.mapId, offsetCell: h.shared.cell };
+      }
+      const cache = this.cache.lookup(h.ino) ?? this.cache.create(h.ino, attr.size);
+      const cell = cache?.takeCell(h.offset) ?? null;
+      if (!cache || cell === null) throw new SysError(Errno.ENOMEM, `${h.path}: no room in the page cache`);
+      h.shared = { cache, cell };
+      return { mapId: cache.mapId, offsetCell: cell };
     });
   }
 
@@ -257,7 +352,10 @@ export class RedoxFsHandler implements SchemeHandler {
 
   ftruncate(id: number, length: number): void {
     const h = this.handle(id);
-    guard(() => this.fs.truncate(h.ino, length));
+    guard(() => {
+      this.fs.truncate(h.ino, length);
+      this.cache.truncated(h.ino, length);
+    });
   }
 
   getdents(id: number, maxBytes: number): Uint8Array {
@@ -353,6 +451,7 @@ export class RedoxFsHandler implements SchemeHandler {
       if ((this.fs.getattr(ino).mode & S_IFMT) === S_IFDIR) throw new SysError(Errno.EISDIR, path);
       this.mayRemove(dir, ino, who, path);
       this.fs.unlink(dir, name);
+      this.forgetIfFreed(ino);
     });
   }
 
@@ -361,7 +460,9 @@ export class RedoxFsHandler implements SchemeHandler {
       const src = this.parent(from, who);
       const dst = this.parent(to, who);
       this.mayRemove(src.dir, this.fs.lookup(src.dir, src.name), who, from);
+      const replaced = this.existing(dst.dir, dst.name);
       this.fs.rename(src.dir, src.name, dst.dir, dst.name);
+      if (replaced !== null) this.forgetIfFreed(replaced);
     });
   }
 
@@ -408,8 +509,8 @@ class Waiter {
   private readonly timer = open('/scheme/time/1', O_RDWR);
   private armed = false;
 
-  constructor(socket: number) {
-    this.queue.watch(socket, EVENT_READ, EVENT_SOCKET);
+  constructor(...sockets: number[]) {
+    for (const socket of sockets) this.queue.watch(socket, EVENT_READ, EVENT_SOCKET);
   }
 
   arm(ms: number): void {
@@ -445,12 +546,15 @@ export function serveRedoxFS(fs: RedoxFS, name: string, onReady: () => void): vo
   const handler = new RedoxFsHandler(fs);
   const flags = fcntl(server.fd, F_GETFL);
   fcntl(server.fd, F_SETFL, flags | O_NONBLOCK);
-  const waiter = new Waiter(server.fd);
+  // Root's snapshot control (SCHEME.snapshots), served by the same loop so it sees the volume between requests.
+  const control = new SnapshotControlServer(fs, name, () => handler.afterRollback());
+  const waiter = new Waiter(server.fd, control.fd);
   let stopping = false;
   let servedSinceCommit = 0;
   signal(SIGTERM, () => (stopping = true));
   onReady();
   while (!stopping) {
+    if (control.serveWaiting()) continue;
     let packet: Uint8Array | null = null;
     try {
       packet = read(server.fd, DATA_CAPACITY);

@@ -37,8 +37,9 @@ export const SYSCALLS = {
   fchmod: { nr: 15, args: ['int', 'int'], ret: 'int' },
   fchown: { nr: 16, args: ['int', 'int', 'int'], ret: 'int' },
   fevent: { nr: 17, args: ['int', 'int'], ret: 'int' }, // fd, interest -> current readiness (EVENT_*)
-  fmap: { nr: 18, args: ['int'], ret: 'int' }, // fd of a shared-memory object -> map id (the buffer arrives on the map port)
-  fstatvfs: { nr: 19, args: ['int'], ret: 'json' }, // fd -> StatVfs (stat.ts) of the filesystem holding it // fd of a shared-memory object -> map id (the buffer arrives on the map port)
+  fmap: { nr: 18, args: ['int'], ret: 'pair' }, // fd -> [map id, offset cell or -1] (the buffer arrives on the map port; see docs/syscalls.md)
+  fstatvfs: { nr: 19, args: ['int'], ret: 'json' }, // fd -> StatVfs (stat.ts) of the filesystem holding it
+  funmap: { nr: 32, args: ['int'], ret: 'int' }, // map id
   // paths
   mkdir: { nr: 20, args: ['str', 'int'], ret: 'int' },
   rmdir: { nr: 21, args: ['str'], ret: 'int' },

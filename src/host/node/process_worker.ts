@@ -20,7 +20,10 @@ const arrivedMaps = new Map<number, SharedArrayBuffer>();
 function receiveMap(id: number): SharedArrayBuffer {
   for (;;) {
     const ready = arrivedMaps.get(id);
-    if (ready) return ready;
+    if (ready) {
+      arrivedMaps.delete(id);
+      return ready;
+    }
     const message = receiveMessageOnPort(mapPort);
     if (!message) throw new Error(`map ${id} was not sent by the kernel`);
     const { id: got, buffer } = message.message as { id: number; buffer: SharedArrayBuffer };

@@ -1,15 +1,16 @@
 /**
  * The `shm` scheme: named shared-memory objects (`/scheme/shm/NAME`). Create with O_CREAT, size
  * with ftruncate, then map with the fmap syscall: every process mapping the object gets the same
- * SharedArrayBuffer, and futexes on it wake across processes. An object's size is fixed once it
- * has been mapped. Objects live until the last handle closes and no process maps them.
+ * SharedArrayBuffer, and futexes on it wake across processes. A mapped object may grow (its
+ * buffer is a growable SharedArrayBuffer, so every mapping sees the new length) but not shrink.
+ * Objects live until the last handle closes and no process maps them.
  */
 import { Errno, SysError } from '../../syscall/errno.ts';
-import { O_CREAT, O_EXCL, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET } from '../../syscall/flags.ts';
+import { O_CREAT, O_EXCL, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET, canRead, canWrite } from '../../syscall/flags.ts';
+import { SHM_MAX_BYTES } from '../../syscall/page_cache.ts';
 import { makeStat, type Stat } from '../../syscall/stat.ts';
-import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
+import { HandleTable, SchemeBase, type Call, type SharedMapping } from '../scheme.ts';
 
-const MAX_SHM_BYTES = 256 * 1024 * 1024;
 
 interface ShmObject {
   name: string;
@@ -40,9 +41,19 @@ export class ShmScheme extends SchemeBase {
       if (!(flags & O_CREAT)) throw new SysError(Errno.ENOENT, path);
       object = { name: path, buffer: null, mappings: 0, handles: 0, uid: call.caller.uid, mode: flags & 0o777 || 0o600 };
       this.objects.set(path, object);
+    } else {
+      this.checkAccess(object, flags, call);
     }
     object.handles++;
     return this.handles.add({ object, offset: 0 });
+  }
+
+  /** Owner bits for the creator, the others' bits for everyone else, nothing checked for root. */
+  private checkAccess(object: ShmObject, flags: number, call: Call): void {
+    const uid = call.caller.uid;
+    if (uid === 0) return;
+    const bits = uid === object.uid ? object.mode >> 6 : object.mode;
+    if ((canRead(flags) && !(bits & 4)) || (canWrite(flags) && !(bits & 2))) throw new SysError(Errno.EACCES, `/scheme/shm/${object.name}`);
   }
 
   close(id: number): void {
@@ -54,20 +65,31 @@ export class ShmScheme extends SchemeBase {
 
   ftruncate(id: number, length: number): void {
     const { object } = this.handles.get(id);
-    if (length > MAX_SHM_BYTES) throw new SysError(Errno.EFBIG);
-    if (length === object.buffer?.byteLength) return;
-    if (object.mappings > 0) throw new SysError(Errno.EBUSY, 'a mapped object cannot change size');
-    const next = new SharedArrayBuffer(length);
+    if (length > SHM_MAX_BYTES) throw new SysError(Errno.EFBIG);
+    const current = object.buffer?.byteLength ?? 0;
+    if (length === current) return;
+    if (object.buffer && length > current) {
+      object.buffer.grow(length);
+      return;
+    }
+    if (object.mappings > 0) throw new SysError(Errno.EBUSY, 'a mapped object cannot shrink');
+    const next = new SharedArrayBuffer(length, { maxByteLength: SHM_MAX_BYTES });
     if (object.buffer) new Uint8Array(next).set(new Uint8Array(object.buffer).subarray(0, length));
+    if (object.buffer) this.byBuffer.delete(object.buffer);
     object.buffer = next;
+    this.byBuffer.set(next, object);
   }
 
-  bufferOf(id: number): SharedArrayBuffer {
+  fmap(id: number): SharedMapping {
     const { object } = this.handles.get(id);
     if (!object.buffer || object.buffer.byteLength === 0) throw new SysError(Errno.EINVAL, 'set the size with ftruncate before mapping');
-    object.mappings++;
-    this.byBuffer.set(object.buffer, object);
-    return object.buffer;
+    return { buffer: object.buffer, offsetCell: -1 };
+  }
+
+  /** One more process maps `buffer` (a no-op for buffers that are not shm objects). */
+  retain(buffer: SharedArrayBuffer): void {
+    const object = this.byBuffer.get(buffer);
+    if (object) object.mappings++;
   }
 
   /** A process that mapped `buffer` is gone. */

@@ -21,7 +21,8 @@ import { DATA_CAPACITY } from '../../syscall/slot.ts';
 import { STAT_BYTES, encodeTimes, isStatVfs, type FileTimes, type StatVfs } from '../../syscall/stat.ts';
 import type { Kernel } from '../kernel.ts';
 import { schemePathToAbsolute } from '../path.ts';
-import { HandleTable, SchemeBase, type Call } from '../scheme.ts';
+import { HandleTable, SchemeBase, type Call, type SharedMapping } from '../scheme.ts';
+import { asPid } from '../types.ts';
 import { WaitQueue } from '../wait_queue.ts';
 
 /** Largest data part of a WRITE request or READ reply, so a packet fits one daemon read. */
@@ -226,6 +227,17 @@ export class UserScheme extends SchemeBase {
       this.readiness.set(id, ready);
     }
     return ready & interest;
+  }
+  /**
+   * The daemon answers FMAP with one of its own map ids (a shm object it mapped) and the handle's
+   * offset cell; the caller gets that same buffer. A daemon can only share what it has mapped.
+   */
+  async fmap(id: number, call: Call): Promise<SharedMapping> {
+    const reply = await this.request(Opcode.FMAP, call, { id });
+    const buffer = this.kernel.processes.get(asPid(this.ownerPid))?.maps.get(reply.result);
+    if (!buffer || reply.data.length !== 4) throw new SysError(Errno.EIO, `scheme ${this.name} sent a malformed fmap reply`);
+    const offsetCell = new DataView(reply.data.buffer, reply.data.byteOffset, 4).getInt32(0, true);
+    return { buffer, offsetCell };
   }
   async mkdir(path: string, mode: number, call: Call): Promise<void> {
     await this.request(Opcode.MKDIR, call, { a0: mode, part1: encoder.encode(path) });

@@ -16,7 +16,7 @@ import { ShmScheme } from '../schemes/shm.ts';
 import type { Handlers, SyscallContext } from './index.ts';
 
 type FileCalls = 'open' | 'close' | 'read' | 'write' | 'lseek' | 'fstat' | 'fsync' | 'ftruncate' | 'dup' | 'dup2'
-  | 'pipe' | 'getdents' | 'fcntl' | 'fpath' | 'fchmod' | 'fchown' | 'fevent' | 'fmap' | 'fstatvfs' | 'futimens';
+  | 'pipe' | 'getdents' | 'fcntl' | 'fpath' | 'fchmod' | 'fchown' | 'fevent' | 'fmap' | 'funmap' | 'fstatvfs' | 'futimens';
 
 function described(ctx: SyscallContext, fd: number): { desc: FileDescription; call: Call } {
   const desc = ctx.proc.fds.get(fd).description;
@@ -204,16 +204,28 @@ export const fileHandlers: Handlers<FileCalls> = {
     return desc.scheme.poll(desc.id, interest, call);
   },
 
-  fmap(ctx, fd) {
-    const desc = ctx.proc.fds.get(fd).description;
-    if (!(desc.scheme instanceof ShmScheme)) throw new SysError(Errno.ENODEV, 'only shared-memory objects can be mapped');
-    if (!canRead(desc.flags) || !canWrite(desc.flags)) throw new SysError(Errno.EACCES, 'mapping needs a descriptor open for reading and writing');
-    const buffer = desc.scheme.bufferOf(desc.id);
+  async fmap(ctx, fd) {
+    const { desc, call } = described(ctx, fd);
+    if (!canRead(desc.flags)) throw new SysError(Errno.EACCES, 'mapping needs a descriptor open for reading');
+    const shm = ctx.kernel.schemes.get('shm');
+    // A plain shm object is mapped to be written; a file's page cache is read-only by contract.
+    if (desc.scheme === shm && !canWrite(desc.flags)) throw new SysError(Errno.EACCES, 'mapping a shared-memory object needs a descriptor open for reading and writing');
+    const mapping = await desc.scheme.fmap(desc.id, call);
     const cpu = ctx.proc.thread.cpu;
     if (!cpu) throw new SysError(Errno.ESRCH);
-    const mapId = ctx.proc.maps.size + 1;
-    ctx.proc.maps.set(mapId, buffer);
-    cpu.sendMap(mapId, buffer);
-    return mapId;
+    if (shm instanceof ShmScheme) shm.retain(mapping.buffer);
+    const mapId = ctx.proc.nextMapId++;
+    ctx.proc.maps.set(mapId, mapping.buffer);
+    cpu.sendMap(mapId, mapping.buffer);
+    return [mapId, mapping.offsetCell] as const;
+  },
+
+  funmap(ctx, mapId) {
+    const buffer = ctx.proc.maps.get(mapId);
+    if (!buffer) throw new SysError(Errno.EINVAL, `no map ${mapId}`);
+    ctx.proc.maps.delete(mapId);
+    const shm = ctx.kernel.schemes.get('shm');
+    if (shm instanceof ShmScheme) shm.unmap(buffer);
+    return 0;
   },
 };

@@ -14,6 +14,7 @@ import {
 import { DATA_CAPACITY } from '../../syscall/slot.ts';
 import type { Stat } from '../../syscall/stat.ts';
 import { exit, getpid } from '../process.ts';
+import { readMappedView } from '../file_map.ts';
 import { syscall } from '../syscall.ts';
 import {
   FDFLAGS_APPEND, FDFLAGS_DSYNC, FDFLAGS_NONBLOCK, FDFLAGS_RSYNC, FDFLAGS_SYNC, FILETYPE_DIRECTORY,
@@ -85,7 +86,7 @@ function readInto(ctx: WasiContext, kfd: number, iovs: number, count: number): n
   const vecs = ctx.memory.iovecs(iovs, count);
   const total = vecs.reduce((n, v) => n + v.len, 0);
   if (total === 0) return 0;
-  const data = syscall('read', kfd, Math.min(total, DATA_CAPACITY));
+  const data = readMappedView(kfd, total) ?? syscall('read', kfd, Math.min(total, DATA_CAPACITY));
   let at = 0;
   for (const v of vecs) {
     if (at >= data.length) break;

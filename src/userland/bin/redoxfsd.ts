@@ -31,6 +31,7 @@ export function main(args: string[]): number {
     eprint(`redoxfsd: cannot mount ${disk}: ${(error as Error).message}`);
     return 1;
   }
-  serveRedoxFS(fs, scheme, () => setrens([]));
+  // shm stays reachable: the page cache is made of shm objects (src/redoxfs/page_cache.ts).
+  serveRedoxFS(fs, scheme, () => setrens(['shm']));
   return 0;
 }

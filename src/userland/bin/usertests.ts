@@ -6,7 +6,7 @@
  */
 import {
   EVENT_READ, Errno, F_GETFD, FD_CLOEXEC, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY,
-  SEEK_SET, SEEK_END, SIGKILL, SIGPIPE, SIGUSR1, SIGTERM, SIG_BLOCK, SIG_UNBLOCK, SysError, WEXITSTATUS, WIFEXITED,
+  SEEK_CUR, SEEK_SET, SEEK_END, SIGKILL, SIGPIPE, SIGUSR1, SIGTERM, SIG_BLOCK, SIG_UNBLOCK, SysError, WEXITSTATUS, WIFEXITED,
   WIFSIGNALED, WNOHANG, WTERMSIG, chdir, chmod, chown, close, dup, dup2, exit, fcntl, fstat, fsync, ftruncate, getcwd,
   getgid, getpid, getppid, getuid, kill, link, lseek, lstat, mkdir, monotonicMs, nowMs, open, pipe, read, readFile,
   readTextFile, readdir, readlink, rename, rmdir, setgid, setrens, setuid, signal, sigpending, sigprocmask, sleepMs,
@@ -305,7 +305,9 @@ const CHECKS: Record<string, () => void> = {
     ftruncate(fd, 4096);
     const map = fmap(fd);
     ftruncate(fd, 4096);
-    fails(() => ftruncate(fd, 8192), 'EBUSY', 'resizing a mapped object');
+    fails(() => ftruncate(fd, 2048), 'EBUSY', 'shrinking a mapped object');
+    ftruncate(fd, 8192);
+    equal(map.buffer.byteLength, 8192, 'a mapped object grows under its mappings');
     fails(() => futexWait(map, 0, 5), 'EAGAIN', 'wait on a changed word');
     fails(() => futexWait(map, 0, 0, 20), 'ETIMEDOUT', 'wait times out');
     const pid = child('futex-waiter');
@@ -392,6 +394,83 @@ const CHECKS: Record<string, () => void> = {
       const makeFunction = (value.constructor as unknown as { constructor: (code: string) => () => unknown }).constructor;
       equal(makeFunction('return typeof process')(), 'undefined', `host realm reachable through ${what}`);
     }
+  },
+
+  /**
+   * Reads through a file's shared page cache (on redoxfs) stay exact while another descriptor
+   * writes, truncates and extends the file: a seeded run of mixed operations against a model.
+   */
+  page_cache() {
+    const path = '/tmp/ut-pagecache';
+    let seed = 20261126;
+    const next = (below: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % below;
+    };
+    let model = new Uint8Array(600 * 1024).map((_, i) => (i * 7) & 255);
+    writeFile(path, model);
+    const reader = open(path, O_RDWR);
+    const writer = open(path, O_RDWR);
+    if (statvfs('/tmp').type.startsWith('redoxfs')) {
+      const [mapId, cell] = syscall('fmap', reader);
+      expect(cell >= 0, 'a redoxfs file maps with an offset cell');
+      syscall('funmap', mapId);
+    }
+    let offset = 0;
+    const same = (got: Uint8Array, from: number, what: string): void => {
+      const wanted = model.subarray(from, from + got.length);
+      expect(got.length <= wanted.length, `${what}: ${got.length} bytes, past the end of the file`);
+      for (let i = 0; i < got.length; i++) if (got[i] !== wanted[i]) throw new CheckFailed(`${what}: byte ${from + i} is ${got[i]}, wanted ${wanted[i]}`);
+    };
+    for (let step = 0; step < 300; step++) {
+      const op = next(5);
+      if (op <= 1) {
+        const count = 32 * 1024 + next(96 * 1024);
+        const got = read(reader, count);
+        const left = Math.max(0, Math.min(count, model.length - offset));
+        expect(got.length <= left && (got.length > 0 || left === 0), `step ${step}: read ${got.length} bytes of ${left}`);
+        same(got, offset, `step ${step}: read at ${offset}`);
+        offset += got.length;
+      } else if (op === 2) {
+        const at = next(model.length + 70000);
+        const data = new Uint8Array(1 + next(70000)).map(() => next(256));
+        lseek(writer, at);
+        write(writer, data);
+        if (at + data.length > model.length) {
+          const grown = new Uint8Array(at + data.length);
+          grown.set(model);
+          model = grown;
+        }
+        model.set(data, at);
+      } else if (op === 3) {
+        const length = next(800 * 1024);
+        ftruncate(writer, length);
+        const resized = new Uint8Array(length);
+        resized.set(model.subarray(0, length));
+        model = resized;
+      } else {
+        offset = next(model.length + 1);
+        lseek(reader, offset);
+      }
+      equal(lseek(reader, 0, SEEK_CUR), offset, `step ${step}: the daemon sees the reader's offset`);
+    }
+    const twin = dup(reader);
+    lseek(reader, 0);
+    const first = read(reader, 65536);
+    const second = read(twin, 65536);
+    same(first, 0, 'dup: first read');
+    same(second, first.length, 'dup: a duplicate shares the offset');
+    close(twin);
+    close(reader);
+    close(writer);
+    unlink(path);
+    const fresh = new Uint8Array(300 * 1024).fill(9);
+    writeFile(path, fresh);
+    model = fresh;
+    const again = open(path, O_RDONLY);
+    same(read(again, 65536), 0, 'a new file under the old name');
+    close(again);
+    unlink(path);
   },
 
   daemon_crash() {
