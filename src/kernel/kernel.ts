@@ -7,6 +7,7 @@
  * until init does). A zombie has no CPU, no fds and no in-flight syscall. Every FileDescription
  * reference held by a process is released exactly once (`release`).
  */
+import { concatBytes } from '../syscall/bytes.ts';
 import { Errno, SysError } from '../syscall/errno.ts';
 import { O_CREAT, O_DIRECTORY, O_RDONLY, O_STAT, S_IFDIR, S_IFMT, S_IFREG } from '../syscall/flags.ts';
 import {
@@ -141,20 +142,8 @@ export class Kernel {
       if ((stat.mode & S_IFMT) !== S_IFREG) throw new SysError(Errno.EACCES, `${path} is not a regular file`);
       if ((stat.mode & 0o111) === 0) throw new SysError(Errno.EACCES, `${path} is not executable`);
       const chunks: Uint8Array[] = [];
-      let total = 0;
-      for (;;) {
-        const chunk = await desc.scheme.read(desc.id, 1 << 20, call);
-        if (chunk.length === 0) break;
-        chunks.push(chunk);
-        total += chunk.length;
-      }
-      const out = new Uint8Array(total);
-      let at = 0;
-      for (const chunk of chunks) {
-        out.set(chunk, at);
-        at += chunk.length;
-      }
-      return { bytes: out, mode: stat.mode, uid: stat.uid, gid: stat.gid };
+      for (let chunk = await desc.scheme.read(desc.id, 1 << 20, call); chunk.length > 0; chunk = await desc.scheme.read(desc.id, 1 << 20, call)) chunks.push(chunk);
+      return { bytes: concatBytes(chunks), mode: stat.mode, uid: stat.uid, gid: stat.gid };
     } finally {
       this.release(desc);
     }

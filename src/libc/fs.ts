@@ -2,6 +2,7 @@
  * Files and directories for TypeScript programs: thin typed wrappers over the syscalls plus the
  * loops C programmers expect from a libc (whole writes, whole-file reads, directory listing).
  */
+import { concatBytes } from '../syscall/bytes.ts';
 import { decodeDirents, type Dirent } from '../syscall/dirent.ts';
 import { Errno, SysError } from '../syscall/errno.ts';
 import {
@@ -114,20 +115,8 @@ export function exists(path: string): boolean {
 
 export function readAll(fd: number): Uint8Array {
   const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const chunk = read(fd, DATA_CAPACITY);
-    if (chunk.length === 0) break;
-    chunks.push(chunk);
-    total += chunk.length;
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  for (let chunk = read(fd, DATA_CAPACITY); chunk.length > 0; chunk = read(fd, DATA_CAPACITY)) chunks.push(chunk);
+  return concatBytes(chunks);
 }
 
 export function readFile(path: string): Uint8Array {

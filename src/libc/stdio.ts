@@ -2,6 +2,7 @@
  * stdio with the buffering C gives it: stdout is line-buffered to a terminal and fully buffered
  * to anything else, stderr is unbuffered, and everything is flushed at exit. `stdin` reads lines.
  */
+import { concatBytes } from '../syscall/bytes.ts';
 import { isatty, read, write } from './fs.ts';
 
 const encoder = new TextEncoder();
@@ -36,12 +37,7 @@ export class OutStream {
 
   flush(): void {
     if (this.size === 0) return;
-    const all = new Uint8Array(this.size);
-    let at = 0;
-    for (const part of this.parts) {
-      all.set(part, at);
-      at += part.length;
-    }
+    const all = concatBytes(this.parts);
     this.parts = [];
     this.size = 0;
     write(this.fd, all);

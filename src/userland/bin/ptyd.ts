@@ -10,6 +10,7 @@
  * (fchown on the slave, root only). Only root and the owner may open the slave or change the
  * settings, so nobody else can read what is typed or aim the terminal's signals.
  */
+import { concatBytes } from '../../syscall/bytes.ts';
 import { Errno, SysError } from '../../syscall/errno.ts';
 import { EVENT_READ, EVENT_WRITE, O_NONBLOCK, S_IFCHR, S_IFREG } from '../../syscall/flags.ts';
 import { SIGHUP, SIGWINCH } from '../../syscall/signal.ts';
@@ -142,13 +143,7 @@ class PtyHandler implements SchemeHandler {
       if (n === head.length) pty.toMaster.shift();
       else pty.toMaster[0] = head.subarray(n);
     }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return concatBytes(parts);
   }
 
   write(id: number, data: Uint8Array): number {

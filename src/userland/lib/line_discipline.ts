@@ -4,6 +4,7 @@
  * keys that raise signals (ISIG: ^C, ^\, ^Z) and output translation (OPOST/ONLCR). Pure: it is
  * given bytes and says what to echo, what signals to raise and what a reader may take.
  */
+import { concatBytes } from '../../syscall/bytes.ts';
 import { SIGINT, SIGQUIT, SIGTSTP } from '../../syscall/signal.ts';
 import {
   ECHO, ECHOE, ICANON, ICRNL, ISIG, ONLCR, OPOST, VEOF, VERASE, VINTR, VKILL, VQUIT, VSUSP, VWERASE, defaultTermios, type Termios,
@@ -105,14 +106,7 @@ export class LineDiscipline {
       parts.push(next);
       size += next.length;
     }
-    if (parts.length === 1) return first;
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return concatBytes(parts);
   }
 
   /** Output translation for bytes a program writes to the terminal. */

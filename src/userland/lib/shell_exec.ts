@@ -10,6 +10,7 @@
  * pipeline, `&`) is a new `/bin/sh --subshell STATE` process given the state and the command as
  * JSON. Control flow (break, continue, return, exit) travels as exceptions.
  */
+import { concatBytes } from '../../syscall/bytes.ts';
 import {
   Errno, FD_CLOEXEC, F_SETFD, F_GETFD, F_SETFL, O_NONBLOCK, O_APPEND, O_CLOEXEC, O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SIGINT, SIGPIPE,
   SysError, chdir, close, dup2, exists, fcntl, getcwd, getpid, isDirectory, open, pipe, read, shellStatus, spawn, stat, waitpid,
@@ -1243,7 +1244,6 @@ export class Shell implements ExpandHost {
 
   private readToEnd(fd: number): string {
     const parts: Uint8Array[] = [];
-    let total = 0;
     for (;;) {
       let chunk: Uint8Array;
       try {
@@ -1254,15 +1254,8 @@ export class Shell implements ExpandHost {
       }
       if (chunk.length === 0) break;
       parts.push(chunk);
-      total += chunk.length;
     }
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      all.set(p, at);
-      at += p.length;
-    }
-    return decoder.decode(all);
+    return decoder.decode(concatBytes(parts));
   }
 
   // ---- interactive signals
