@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { atomicsRoundTripMicros, hostFileMiBps, median, nodeStartMillis, sharedCopyMiBps, workerStartMillis } from './floors.ts';
+import { runBuildBench } from './build.ts';
 import { runRedoxfsBench } from './redoxfs.ts';
 
 const REDOX = fileURLToPath(new URL('../bin/redox', import.meta.url));
@@ -32,7 +33,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'redox-bench-disk-'));
 const scratchDisk = join(scratch, 'harddrive.img');
 copyFileSync(DISK, scratchDisk);
 const os = JSON.parse(runInOs('sysbench', scratchDisk).stdout.trim().split('\n').pop()!) as {
-  syscallMicros: number; pipeMiBps: number; spawnMillis: number; fileWriteMiBps: number; fileReadMiBps: number;
+  syscallMicros: number; pipeMiBps: number; spawnMillis: number; fileWriteMiBps: number; fileReadMiBps: number; pipelineMillis: number;
 };
 const bootMs = median(Array.from({ length: 7 }, () => runInOs('true').ms));
 
@@ -71,13 +72,12 @@ const prompts: number[] = [];
 for (let i = 0; i < 7; i++) prompts.push(await bootToPromptMs());
 console.log(`\nboot to the first command's output: median ${median(prompts).toFixed(0)} ms (target 500 ms; bare node start ${nodeStartMillis(5).toFixed(0)} ms)`);
 
-const pipelineInOs = median(Array.from({ length: 3 }, () => runInOs('seq 1 1000000 | wc -l').ms)) - bootMs;
-const hostPipeline = median(Array.from({ length: 3 }, () => {
+const hostPipeline = median(Array.from({ length: 5 }, () => {
   const start = performance.now();
   spawnSync('sh', ['-c', 'seq 1 1000000 | wc -l']);
   return performance.now() - start;
 }));
-row('seq 1 1000000 | wc -l', pipelineInOs, 'ms', "host sh + GNU coreutils", hostPipeline, false);
+row('seq 1 1000000 | wc -l', os.pipelineMillis, 'ms', "host sh + GNU coreutils", hostPipeline, false);
 
 // WebAssembly (the libc issue): the same wasm binary inside the OS and under node:wasi.
 {
@@ -99,3 +99,7 @@ row('seq 1 1000000 | wc -l', pipelineInOs, 'ms', "host sh + GNU coreutils", host
   row('wasm read 64 MiB (64 KiB reads)', inOsRead, 'MiB/s', 'node:wasi on the host (target 40%)', hostRead, true);
   row('wasm 1-byte write to null', inOsWrite, 'us', 'node:wasi on the host', hostWrite, false);
 }
+
+// The build system (the cookbook issue): a clean `redox build`, then one with nothing changed.
+console.log('\nbuild system (config/base.toml):');
+await runBuildBench(row);

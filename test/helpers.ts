@@ -1,5 +1,5 @@
 /** Test helpers: boot the built OS with `redox run -c` and capture what a user would see. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -19,6 +19,19 @@ export function redox(args: string[], options: { input?: string; timeoutMs?: num
     timeout: options.timeoutMs ?? 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `redox` without blocking the test runner, so tests in one file can boot machines side by side. */
+export function redoxAsync(args: string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [REDOX, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.on('error', fail);
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
 }
 
 export const DEFAULT_DISK = fileURLToPath(new URL('../build/base/harddrive.img', import.meta.url));

@@ -6,24 +6,30 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BootError, bootNode } from '../host/node/boot.ts';
+import { isRepository } from '../host/node/repo_device.ts';
 import { redoxfsMain } from '../redoxfs/cli.ts';
 import { linuxMain } from '../host/linux/main.ts';
 import * as build from './commands/build.ts';
 import * as clean from './commands/clean.ts';
 import * as cook from './commands/cook.ts';
 import * as fetch from './commands/fetch.ts';
+import * as image from './commands/image.ts';
+import * as rebuild from './commands/rebuild.ts';
 import * as repo from './commands/repo.ts';
 
 const USAGE = `usage: redox <command> [options]
 
 commands:
   run [IMAGE] [-c COMMAND] [--ephemeral] [--password-file FILE] [--trace] [--memory MIB]
+      [--repo DIR | --no-repo]
         boot IMAGE (default: build/base/harddrive.img, made by npm install) on this
         terminal; with -c, run one shell command, print its output and exit with its
         status. IMAGE is a RedoxFS disk (the root filesystem lives on it) or a bare
         initfs archive (the root is then a RAM copy of it). --ephemeral keeps the
         disk's writes in memory and leaves the image file untouched. An encrypted
-        disk's password comes from --password-file, $REDOXFS_PASSWORD or a prompt
+        disk's password comes from --password-file, $REDOXFS_PASSWORD or a prompt.
+        --repo DIR hands the package repository DIR to the OS, read-only, as
+        /scheme/repo for \`pkg\` (default: build/repo when it holds repo.idx)
   linux PROGRAM [ARGS...] [--map VIRTUAL=HOSTDIR] [--cwd DIR]
         run one of the OS's programs directly on this host, with libc's Linux backend
         (host files, host processes; no kernel)
@@ -31,6 +37,8 @@ commands:
         the RedoxFS host tool (mkfs, info, ls, cat, put, get, mkdir, rm, mv, fsck,
         scrub, snapshot, passwd); \`redox fs --help\` lists them. Also installed as \`redoxfs\`
   build [CONFIG] | --all   cook the packages a configuration names (or every recipe)
+  image [CONFIG]           cook them and make the disk build/CONFIG/harddrive.img
+  rebuild [CONFIG]         remove a configuration's package and image outputs, then image
   cook RECIPE...           cook recipes and their dependencies into signed packages
   repo                     rebuild and sign the repository index in build/repo
   fetch [RECIPE...]        fetch and verify recipe sources without building
@@ -40,6 +48,7 @@ commands:
 `;
 
 export const DEFAULT_IMAGE = fileURLToPath(new URL('../build/base/harddrive.img', import.meta.url));
+export const DEFAULT_REPO = fileURLToPath(new URL('../build/repo', import.meta.url));
 
 function usageError(message: string): number {
   process.stderr.write(`redox: ${message}\n${USAGE}`);
@@ -53,10 +62,12 @@ interface RunArgs {
   ephemeral: boolean;
   passwordFile: string | undefined;
   memoryMiB: number;
+  /** The repository folder to hand the OS; null: none (--no-repo); undefined: the default if present. */
+  repoDir: string | null | undefined;
 }
 
 function parseRun(args: string[]): RunArgs | string {
-  const parsed: RunArgs = { image: DEFAULT_IMAGE, command: undefined, trace: false, ephemeral: false, passwordFile: undefined, memoryMiB: 128 };
+  const parsed: RunArgs = { image: DEFAULT_IMAGE, command: undefined, trace: false, ephemeral: false, passwordFile: undefined, memoryMiB: 128, repoDir: undefined };
   let imageGiven = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -70,6 +81,11 @@ function parseRun(args: string[]): RunArgs | string {
     } else if (arg === '--password-file') {
       if (i + 1 >= args.length) return '--password-file needs a file';
       parsed.passwordFile = args[++i];
+    } else if (arg === '--repo') {
+      if (i + 1 >= args.length) return '--repo needs a folder';
+      parsed.repoDir = args[++i];
+    } else if (arg === '--no-repo') {
+      parsed.repoDir = null;
     } else if (arg === '--memory') {
       const value = Number(args[++i]);
       if (!Number.isInteger(value) || value < 16) return '--memory needs a number of MiB (at least 16)';
@@ -118,6 +134,13 @@ function passwordFrom(parsed: RunArgs): string | undefined {
   return process.env.REDOXFS_PASSWORD;
 }
 
+/** An explicit --repo must be a repository (boot refuses it otherwise); the default is used only if present. */
+function repoOption(repoDir: string | null | undefined): { repoDir?: string } {
+  if (repoDir === null) return {};
+  if (repoDir === undefined) return isRepository(DEFAULT_REPO) ? { repoDir: DEFAULT_REPO } : {};
+  return { repoDir };
+}
+
 async function run(args: string[]): Promise<number> {
   const parsed = parseRun(args);
   if (typeof parsed === 'string') return usageError(parsed);
@@ -141,6 +164,7 @@ async function run(args: string[]): Promise<number> {
         ephemeral: parsed.ephemeral,
         memoryMiB: parsed.memoryMiB,
         ...(password !== undefined ? { password } : {}),
+        ...repoOption(parsed.repoDir),
       });
     } catch (error) {
       if (!(error instanceof BootError)) throw error;
@@ -170,6 +194,10 @@ export async function main(argv: string[]): Promise<number> {
       return linuxMain(rest);
     case 'build':
       return build.run(rest);
+    case 'image':
+      return image.run(rest);
+    case 'rebuild':
+      return rebuild.run(rest);
     case 'cook':
       return cook.run(rest);
     case 'repo':

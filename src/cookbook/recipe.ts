@@ -13,12 +13,12 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parse, TomlError } from 'smol-toml';
+import { FieldChecker, octalMode, quoteList, type Table } from './fields.ts';
 
 export const CATEGORIES = ['core', 'dev', 'games', 'gui', 'libs', 'net'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const TEMPLATES = ['esbuild', 'wasi-c', 'wasi-make', 'custom', 'none'] as const;
+export const TEMPLATES = ['esbuild', 'wasi-c', 'wasi-make', 'custom', 'none', 'kernel', 'initfs'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 export type RecipeSource =
@@ -51,6 +51,11 @@ export interface PackageSection {
   description: string;
   /** Packages that must be installed with this one (runtime dependencies). */
   dependencies: string[];
+  /**
+   * Permission bits the package gives some of its files instead of the stage's (git and a build
+   * folder cannot be trusted with set-user-ID bits): path relative to the stage -> mode.
+   */
+  modes: Record<string, number>;
 }
 
 export interface Recipe {
@@ -90,7 +95,7 @@ const VERSION = /^\d+(\.\d+)*([-+][0-9A-Za-z.+-]+)?$/;
 const SECTIONS: Record<string, readonly string[]> = {
   source: ['path', 'tar', 'sha256', 'npm', 'integrity', 'patches'],
   build: ['template', 'dependencies', 'programs', 'sources', 'output', 'cflags', 'ldflags', 'libredox', 'make_args', 'script'],
-  package: ['version', 'description', 'dependencies'],
+  package: ['version', 'description', 'dependencies', 'modes'],
 };
 
 /** Which [build] keys each template accepts besides template and dependencies. */
@@ -100,42 +105,13 @@ const TEMPLATE_KEYS: Record<TemplateName, readonly string[]> = {
   'wasi-make': ['cflags', 'ldflags', 'make_args'],
   custom: ['script'],
   none: [],
+  kernel: [],
+  initfs: [],
 };
 
-type Table = Record<string, unknown>;
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  if (value === null || value === undefined) return 'nothing';
-  if (typeof value === 'object') return 'a table';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-
-function quoteList(items: readonly string[]): string {
-  return items.map((s) => JSON.stringify(s)).join(', ');
-}
-
-class Checker {
-  constructor(readonly file: string) {}
-
-  fail(field: string, expected: string): never {
-    throw new RecipeError(this.file, field, expected);
-  }
-
-  expect(field: string, expected: string, value: unknown): never {
-    this.fail(field, `expected ${expected}, found ${describe(value)}`);
-  }
-
-  table(value: unknown, field: string): Table {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) this.expect(field, 'a table', value);
-    return value as Table;
-  }
-
-  keys(table: Table, section: string, allowed: readonly string[]): void {
-    for (const key of Object.keys(table)) {
-      if (!allowed.includes(key)) this.fail(`[${section}] ${key}`, `unknown key; expected one of ${quoteList(allowed)}`);
-    }
+class Checker extends FieldChecker {
+  constructor(file: string) {
+    super(file, (f, field, expected) => new RecipeError(f, field, expected));
   }
 
   string(table: Table, section: string, key: string, pattern?: RegExp, what = 'a string'): string | undefined {
@@ -178,7 +154,7 @@ class Checker {
 function parseSource(c: Checker, value: unknown, dir: string): { source: RecipeSource | null; patches: string[] } {
   if (value === undefined) return { source: null, patches: [] };
   const t = c.table(value, '[source]');
-  c.keys(t, 'source', SECTIONS.source!);
+  c.keys(t, '[source]', SECTIONS.source!);
   const kinds = (['path', 'tar', 'npm'] as const).filter((k) => t[k] !== undefined);
   if (kinds.length !== 1) {
     c.fail('[source]', `expected exactly one of "path", "tar" or "npm", found ${kinds.length === 0 ? 'none' : quoteList(kinds)}`);
@@ -208,7 +184,7 @@ function parseSource(c: Checker, value: unknown, dir: string): { source: RecipeS
 function parseBuild(c: Checker, value: unknown, name: string): BuildSection {
   if (value === undefined) c.fail('[build]', 'missing; expected a [build] table with a template');
   const t = c.table(value, '[build]');
-  c.keys(t, 'build', SECTIONS.build!);
+  c.keys(t, '[build]', SECTIONS.build!);
   const template = t.template;
   if (typeof template !== 'string' || !(TEMPLATES as readonly string[]).includes(template)) {
     c.expect('[build] template', `one of ${quoteList(TEMPLATES)}`, template);
@@ -240,12 +216,27 @@ function parseBuild(c: Checker, value: unknown, name: string): BuildSection {
 function parsePackage(c: Checker, value: unknown): PackageSection {
   if (value === undefined) c.fail('[package]', 'missing; expected a [package] table with at least a version');
   const t = c.table(value, '[package]');
-  c.keys(t, 'package', SECTIONS.package!);
+  c.keys(t, '[package]', SECTIONS.package!);
   const version = c.string(t, 'package', 'version', VERSION, 'a version such as "1.2.3"');
   if (version === undefined) c.fail('[package] version', 'missing; expected a version such as "1.2.3"');
   const description = t.description;
   if (description !== undefined && typeof description !== 'string') c.expect('[package] description', 'a string', description);
-  return { version, description: description ?? '', dependencies: c.strings(t, 'package', 'dependencies', NAME, 'a package name') };
+  return { version, description: description ?? '', dependencies: c.strings(t, 'package', 'dependencies', NAME, 'a package name'), modes: parseModes(c, t.modes) };
+}
+
+const PACKAGE_PATH = /^[^/\0]+(\/[^/\0]+)*$/;
+
+/** `[package] modes = { "bin/su" = "4755" }`: octal strings (TOML has octal integers too: 0o4755). */
+function parseModes(c: Checker, value: unknown): Record<string, number> {
+  if (value === undefined) return {};
+  const t = c.table(value, '[package] modes');
+  const modes: Record<string, number> = {};
+  for (const [path, mode] of Object.entries(t)) {
+    const field = `[package] modes.${JSON.stringify(path)}`;
+    if (!PACKAGE_PATH.test(path) || path.split('/').some((p) => p === '.' || p === '..')) c.fail(field, 'expected a path relative to the package root, such as "bin/su"');
+    modes[path] = octalMode(mode) ?? c.expect(field, 'permission bits as an octal string such as "4755" (or a TOML octal integer 0o4755)', mode);
+  }
+  return modes;
 }
 
 /**
@@ -261,13 +252,7 @@ export function parseRecipe(file: string, text: string, displayRoot = process.cw
   const category = dir.split('/').at(-2)!;
   if (!NAME.test(name)) c.fail('(recipe name)', `the folder name ${JSON.stringify(name)} is not a valid recipe name (lowercase letters, digits, . _ + -)`);
   if (!(CATEGORIES as readonly string[]).includes(category)) c.fail('(category)', `the recipe must live in recipes/<category>/${name}/ with category one of ${quoteList(CATEGORIES)}, found ${JSON.stringify(category)}`);
-  let doc: Table;
-  try {
-    doc = parse(text) as Table;
-  } catch (err) {
-    if (err instanceof TomlError) c.fail(`(TOML syntax, line ${err.line} column ${err.column})`, `expected valid TOML: ${err.message.split('\n')[0]}`);
-    throw err;
-  }
+  const doc = c.toml(text);
   for (const key of Object.keys(doc)) {
     if (!(key in SECTIONS)) c.fail(key, `unknown section; expected one of ${quoteList(Object.keys(SECTIONS).map((s) => `[${s}]`))}`);
   }
@@ -278,6 +263,7 @@ export function parseRecipe(file: string, text: string, displayRoot = process.cw
     c.fail('[source]', `missing; template "${build.template}" needs a source (path, tar or npm)`);
   }
   if (patches.length > 0 && source === null) c.fail('[source] patches', 'patches need a source to apply to');
+  if (source !== null && build.template === 'kernel') c.fail('[source]', 'template "kernel" bundles the project\'s own boot code (src/host/node) and takes no source; remove [source]');
   if (build.dependencies.includes(name)) c.fail('[build] dependencies', `the recipe ${JSON.stringify(name)} depends on itself`);
   if (pkg.dependencies.includes(name)) c.fail('[package] dependencies', `the package ${JSON.stringify(name)} depends on itself`);
   return { name, category: category as Category, dir, file: full, text, source, patches, build, package: pkg };

@@ -7,7 +7,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'smol-toml';
-import { createIndex, createPackage, readPackage, S_IFLNK, S_IFREG, signerOf, toHex, sha256Of, type IndexEntry, type KeyPair, type PackageFile } from './package.ts';
+import { createIndex, createPackage, readPackage, S_IFLNK, S_IFMT, S_IFREG, signerOf, toHex, sha256Of, type IndexEntry, type KeyPair, type PackageFile } from './package.ts';
 import type { Recipe } from './recipe.ts';
 
 export const INDEX_FILE = 'repo.idx';
@@ -23,7 +23,7 @@ export function stageFiles(stageDir: string): PackageFile[] {
       const info = lstatSync(path);
       if (info.isSymbolicLink()) files.push({ path: inside, mode: S_IFLNK | 0o777, data: encoder.encode(readlinkSync(path)) });
       else if (info.isDirectory()) walk(path, inside);
-      else if (info.isFile()) files.push({ path: inside, mode: S_IFREG | (info.mode & 0o777), data: readFileSync(path) });
+      else if (info.isFile()) files.push({ path: inside, mode: S_IFREG | (info.mode & 0o7777), data: readFileSync(path) });
     }
   };
   walk(stageDir, '');
@@ -35,10 +35,21 @@ function writeAtomic(path: string, data: Uint8Array | string): void {
   renameSync(`${path}.tmp`, path);
 }
 
+/** The stage's files with the recipe's `[package] modes` applied; a mode for a file the build did not make is an error. */
+function packagedFiles(recipe: Recipe, stageDir: string): PackageFile[] {
+  const files = stageFiles(stageDir);
+  for (const [path, mode] of Object.entries(recipe.package.modes)) {
+    const file = files.find((f) => f.path === path);
+    if (!file || (file.mode & S_IFMT) !== S_IFREG) throw new Error(`${recipe.file}: [package] modes: ${JSON.stringify(path)} is not a regular file the build made`);
+    file.mode = S_IFREG | mode;
+  }
+  return files;
+}
+
 /** Packs `stageDir` as repoDir/NAME.pkgar signed with `keys`, and writes its sidecar. */
 export function packageStage(recipe: Recipe, stageDir: string, repoDir: string, keys: KeyPair): IndexEntry {
   mkdirSync(repoDir, { recursive: true });
-  const archive = createPackage(stageFiles(stageDir), keys.secretKey);
+  const archive = createPackage(packagedFiles(recipe, stageDir), keys.secretKey);
   const entry: IndexEntry = {
     name: recipe.name, version: recipe.package.version, description: recipe.package.description,
     sha256: toHex(sha256Of(archive)), size: archive.length, dependencies: recipe.package.dependencies,

@@ -16,14 +16,14 @@
  * not hold answers ENOENT from then on.
  */
 import { Errno, SysError } from '../syscall/errno.ts';
-import { DT_REG, O_CREAT, O_EXCL, S_IFDIR, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET } from '../syscall/flags.ts';
-import { encodeDirents } from '../syscall/dirent.ts';
+import { DT_REG, O_CREAT, O_EXCL, S_IFDIR, S_IFREG } from '../syscall/flags.ts';
 import { makeStat, type Stat } from '../syscall/stat.ts';
 import { F_GETFL, F_SETFL, O_NONBLOCK } from '../syscall/flags.ts';
 import { DATA_CAPACITY } from '../syscall/slot.ts';
 import { decodeRequest } from '../syscall/packet.ts';
 import { fcntl, read } from '../libc/fs.ts';
 import { SchemeServer, type Requester, type SchemeHandler } from '../libc/scheme.ts';
+import { listingReply, seekTarget } from '../libc/scheme_handles.ts';
 import { isFsError } from './errors.ts';
 import type { RedoxFS, SnapshotInfo } from './fs.ts';
 
@@ -125,10 +125,7 @@ export class SnapshotControl implements SchemeHandler {
 
   seek(id: number, offset: number, whence: number): number {
     const h = this.handle(id);
-    const end = h.kind === 'snapshot' ? h.info.length : 0;
-    const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? h.offset : whence === SEEK_END ? end : NaN;
-    if (!(base + offset >= 0)) throw new SysError(Errno.EINVAL);
-    h.offset = base + offset;
+    h.offset = seekTarget(h.offset, offset, whence, h.kind === 'snapshot' ? h.info.length : 0);
     return h.offset;
   }
 
@@ -141,10 +138,9 @@ export class SnapshotControl implements SchemeHandler {
   getdents(id: number, maxBytes: number, who: Requester): Uint8Array {
     const h = this.handle(id);
     if (h.kind !== 'listing') throw new SysError(Errno.ENOTDIR);
-    const rest = this.asRoot(who, () => this.fs.snapshots().map((s) => s.name).sort().slice(h.offset));
-    const { bytes, count } = encodeDirents(rest.map((name) => ({ name, type: DT_REG })), maxBytes);
-    if (count === 0 && rest.length > 0) throw new SysError(Errno.EINVAL, 'buffer too small for a directory entry');
-    h.offset += count;
+    const names = this.asRoot(who, () => this.fs.snapshots().map((s) => s.name).sort());
+    const { bytes, cursor } = listingReply(names, h.offset, maxBytes, DT_REG);
+    h.offset = cursor;
     return bytes;
   }
 

@@ -58,23 +58,32 @@ export function buildInitfs(files: InitfsFile[], mtimeMs: number): Uint8Array {
   return out;
 }
 
-/** Parses an archive; a foreign or damaged image is refused with a message. */
-export function parseInitfs(image: Uint8Array): Initfs {
-  if (image.length < 16 || new TextDecoder().decode(image.subarray(0, 8)) !== INITFS_MAGIC) {
+/** Where the data area starts (16 + the index length), from the archive's first 16 bytes; checks magic and version. */
+export function initfsDataStart(head: Uint8Array): number {
+  if (head.length < 16 || new TextDecoder().decode(head.subarray(0, 8)) !== INITFS_MAGIC) {
     throw new Error('not a redox-ts initfs image (bad magic)');
   }
-  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const version = view.getUint32(8, true);
   if (version !== INITFS_VERSION) throw new Error(`initfs version ${version} is not supported (expected ${INITFS_VERSION})`);
-  const indexLength = view.getUint32(12, true);
-  if (16 + indexLength > image.length) throw new Error('initfs index runs past the end of the image');
+  return 16 + view.getUint32(12, true);
+}
+
+/**
+ * Parses the header and index alone (`head`: at least the archive's first initfsDataStart
+ * bytes), checking every entry against the archive's length: what a reader that takes the
+ * data straight from a device (repod) needs, without reading the whole archive.
+ */
+export function parseInitfsIndex(head: Uint8Array, imageLength: number): Map<string, InitfsEntry> {
+  const dataStart = initfsDataStart(head);
+  if (dataStart > imageLength || dataStart > head.length) throw new Error('initfs index runs past the end of the image');
   let parsed: { entries: InitfsEntry[] };
   try {
-    parsed = JSON.parse(new TextDecoder().decode(image.subarray(16, 16 + indexLength)));
+    parsed = JSON.parse(new TextDecoder().decode(head.subarray(16, dataStart)));
   } catch {
     throw new Error('initfs index is not valid JSON');
   }
-  const data = image.subarray(16 + indexLength);
+  const dataLength = imageLength - dataStart;
   if (!parsed || !Array.isArray(parsed.entries)) throw new Error('initfs index has no entry list');
   const entries = new Map<string, InitfsEntry>();
   for (const entry of parsed.entries) {
@@ -85,10 +94,16 @@ export function parseInitfs(image: Uint8Array): Initfs {
     if (entry.kind === 'symlink' && (typeof entry.target !== 'string' || entry.target === '')) {
       throw new Error(`initfs symlink ${entry.path} has no target`);
     }
-    if (entry.offset + entry.size > data.length) throw new Error(`initfs entry ${entry.path} runs past the end of the image`);
+    if (entry.offset + entry.size > dataLength) throw new Error(`initfs entry ${entry.path} runs past the end of the image`);
     entries.set(entry.path, entry);
   }
-  return { entries, data };
+  return entries;
+}
+
+/** Parses an archive; a foreign or damaged image is refused with a message. */
+export function parseInitfs(image: Uint8Array): Initfs {
+  const entries = parseInitfsIndex(image, image.length);
+  return { entries, data: image.subarray(initfsDataStart(image)) };
 }
 
 export function initfsFile(fs: Initfs, path: string): Uint8Array | undefined {

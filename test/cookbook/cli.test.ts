@@ -44,7 +44,7 @@ function commands(calls: [string, string[]][]): Outcome[] {
 const command = (name: string, args: string[]): Outcome => commands([[name, args]])[0]!;
 
 test('every subcommand answers --help with its usage and refuses unknown options', () => {
-  const names = ['build', 'cook', 'repo', 'fetch', 'clean'];
+  const names = ['build', 'image', 'rebuild', 'cook', 'repo', 'fetch', 'clean'];
   const outcomes = commands(names.flatMap((name): [string, string[]][] => [[name, ['--help']], [name, ['--bogus']]]));
   names.forEach((name, i) => {
     const help = outcomes[2 * i]!;
@@ -61,7 +61,7 @@ test('cook shows progress and a summary, repo lists the index, build cooks a con
   book.recipe('core/two', customRecipe('two', '2', ['one'], ['one']));
   const dirs = ['--recipes', book.recipes, '--build-dir', book.build];
   const config = join(book.dir, 'mini.toml');
-  writeFileSync(config, '[general]\nfilesystem_size = 64\n\n[packages]\none = {}\n');
+  writeFileSync(config, '[general]\nsize = 64\n\n[packages]\none = "*"\n');
   const [first, again, repo, build, clean, after] = commands([
     ['cook', [...dirs, 'two']], ['cook', [...dirs, '--all']], ['repo', dirs], ['build', [...dirs, config]], ['clean', [...dirs, 'two']], ['repo', dirs],
   ]);
@@ -75,6 +75,21 @@ test('cook shows progress and a summary, repo lists the index, build cooks a con
   assert.equal(clean!.status, 0);
   assert.match(clean!.stderr, /repository index rewritten \(1 package\)/);
   assert.match(after!.stdout, /^one [^\n]*\n$/);
+});
+
+test('image writes build/NAME/harddrive.img, leaves an unchanged one alone; rebuild starts over', () => {
+  book.recipe('core/boot', '[build]\ntemplate = "custom"\nscript = "mkdir -p $COOKBOOK_STAGE/boot && printf x > $COOKBOOK_STAGE/boot/initfs.img"\n[package]\nversion = "1.0.0"\n');
+  const dirs = ['--recipes', book.recipes, '--build-dir', book.build];
+  const config = join(book.dir, 'tiny.toml');
+  writeFileSync(config, '[general]\nsize = 16\n\n[packages]\nboot = "*"\none = "*"\n');
+  const [image, again, rebuild, missing] = commands([['image', [...dirs, config]], ['image', [...dirs, config]], ['rebuild', [...dirs, config]], ['image', [...dirs, join(book.dir, 'nope.toml')]]]);
+  assert.equal(image!.status, 0, image!.stderr);
+  assert.match(image!.stderr, /image: 2 packages: boot, one\nimage: writing .*tiny\/harddrive\.img \(\d+ entries, 16 MiB\)\nwrote .*tiny\/harddrive\.img: 2 packages, \d+ entries in \d+ ms\n$/);
+  assert.match(again!.stderr, /tiny\/harddrive\.img: up to date \(2 packages; nothing changed\)\n$/);
+  assert.equal(rebuild!.status, 0, rebuild!.stderr);
+  assert.match(rebuild!.stderr, /^rebuild: removed the outputs of 2 recipes and the image folder\n[\s\S]*2 recipes: 2 built, 0 cached[\s\S]*wrote .*tiny\/harddrive\.img/);
+  assert.equal(missing!.status, 1);
+  assert.match(missing!.stderr, /^redox image: .*nope\.toml: \(file\): no such configuration file\n$/);
 });
 
 test('a bad recipe stops cook with the file, the field and what was expected', () => {

@@ -48,7 +48,7 @@ dependencies = ["sh"]
   assert.equal(r.build.template, 'esbuild');
   assert.deepEqual(r.build.dependencies, ['libfoo']);
   assert.deepEqual(r.build.programs, ['full']);
-  assert.deepEqual(r.package, { version: '1.2.3', description: 'a full recipe', dependencies: ['sh'] });
+  assert.deepEqual(r.package, { version: '1.2.3', description: 'a full recipe', dependencies: ['sh'], modes: {} });
 });
 
 test('tarball and npm sources parse with their hashes', () => {
@@ -77,7 +77,7 @@ test('a wrong field type names the field and the expected type', () => {
 });
 
 test('unknown templates, keys and sections are refused with what is allowed', () => {
-  refused('core/badtpl', '[build]\ntemplate = "cargo"\n[package]\nversion = "1"\n', '[build] template', /expected one of "esbuild", "wasi-c", "wasi-make", "custom", "none", found the string "cargo"/);
+  refused('core/badtpl', '[build]\ntemplate = "cargo"\n[package]\nversion = "1"\n', '[build] template', /expected one of "esbuild", "wasi-c", "wasi-make", "custom", "none", "kernel", "initfs", found the string "cargo"/);
   refused('core/typo', '[build]\ntemplate = "none"\ndependancies = []\n[package]\nversion = "1"\n', '[build] dependancies', /unknown key; expected one of/);
   refused('core/wrongkey', '[source]\npath = "."\n[build]\ntemplate = "esbuild"\nsources = ["a.c"]\n[package]\nversion = "1"\n', '[build] sources', /not used by template "esbuild"/);
   refused('core/section', '[build]\ntemplate = "none"\n[package]\nversion = "1"\n[extra]\nx = 1\n', 'extra', /unknown section/);
@@ -117,4 +117,14 @@ test("the project's own recipes all parse", () => {
   const recipes = loadRecipes(join(ROOT, 'recipes'));
   for (const name of ['init', 'sh', 'coreutils', 'redoxfs', 'daemons', 'base', 'usertests', 'hello-c', 'hello-ts']) assert.ok(recipes.has(name), name);
   assert.equal(recipes.get('hello-c')!.build.template, 'wasi-c');
+});
+
+test('[package] modes and the kernel and initfs templates: parsed, and refused when wrong', () => {
+  const su = loadRecipe(book.recipe('core/suid', '[build]\ntemplate = "none"\n[package]\nversion = "1"\nmodes = { "bin/su" = "4755", "etc/x" = 0o600 }\n'), book.dir);
+  assert.deepEqual(su.package.modes, { 'bin/su': 0o4755, 'etc/x': 0o600 });
+  refused('core/badmode', '[build]\ntemplate = "none"\n[package]\nversion = "1"\nmodes = { "bin/su" = "rwx" }\n', '[package] modes."bin/su"', /expected permission bits as an octal string such as "4755"/);
+  refused('core/badpath', '[build]\ntemplate = "none"\n[package]\nversion = "1"\nmodes = { "/bin/su" = "4755" }\n', '[package] modes."/bin/su"', /expected a path relative to the package root/);
+  assert.equal(loadRecipe(book.recipe('core/k', '[build]\ntemplate = "kernel"\n[package]\nversion = "1"\n'), book.dir).build.template, 'kernel');
+  refused('core/ksrc', '[source]\npath = "."\n[build]\ntemplate = "kernel"\n[package]\nversion = "1"\n', '[source]', /template "kernel" .* takes no source/);
+  refused('core/kkey', '[build]\ntemplate = "initfs"\nprograms = ["x"]\n[package]\nversion = "1"\n', '[build] programs', /not used by template "initfs"/);
 });

@@ -21,7 +21,7 @@ test('the base meta-package resolves to the core packages, dependencies first', 
   assert.ok(report.ok, report.results.map((r) => `${r.name}: ${r.reason}`).join('\n'));
   const key = readPublicKey(book.build);
   const index = readIndex(readFileSync(join(book.build, 'repo/repo.idx')), key);
-  assert.deepEqual(resolveInstall(index, ['base']).map((p) => p.name), ['coreutils', 'daemons', 'init', 'redoxfs', 'sh', 'base']);
+  assert.deepEqual(resolveInstall(index, ['base']).map((p) => p.name), ['coreutils', 'daemons', 'init', 'initfs', 'kernel', 'redoxfs', 'sh', 'userutils', 'base']);
   assert.deepEqual(resolveInstall(index, ['sh']).map((p) => p.name), ['coreutils', 'sh']);
   assert.throws(() => resolveInstall(index, ['nope']), /no package named "nope" in the repository/);
   const broken = { packages: [...index.packages, { ...index.packages[0]!, name: 'needy', dependencies: ['ghost'] }] };

@@ -17,13 +17,18 @@ export interface Parsed {
   options: CookOptions;
   rest: string[];
   flags: Set<string>;
+  /** Options of the command that take a value (`--live FILE`), by name. */
+  values: Map<string, string>;
   help: boolean;
   quiet: boolean;
 }
 
-/** Parses the common options plus `flags` (boolean options of the command); error text on bad usage. */
-export function parseArgs(args: string[], flags: readonly string[] = []): Parsed | string {
-  const parsed: Parsed = { options: {}, rest: [], flags: new Set(), help: false, quiet: false };
+/**
+ * Parses the common options plus `flags` (boolean options of the command) and `valued` (its
+ * options taking a value); error text on bad usage.
+ */
+export function parseArgs(args: string[], flags: readonly string[] = [], valued: readonly string[] = []): Parsed | string {
+  const parsed: Parsed = { options: {}, rest: [], flags: new Set(), values: new Map(), help: false, quiet: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = (): string | undefined => args[++i];
@@ -39,9 +44,30 @@ export function parseArgs(args: string[], flags: readonly string[] = []): Parsed
       if (!Number.isInteger(n) || n < 1) return `${arg} needs a positive whole number`;
       parsed.options.jobs = n;
     } else if (flags.includes(arg)) parsed.flags.add(arg);
+    else if (valued.includes(arg)) {
+      const v = value();
+      if (v === undefined) return `${arg} needs a value`;
+      parsed.values.set(arg, v);
+    }
     else if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg}`;
     else parsed.rest.push(arg);
   }
+  return parsed;
+}
+
+/**
+ * A subcommand's arguments parsed, or the exit status to return at once: 0 after printing the
+ * usage for --help, 2 after a usage error (an unknown option, more than `maxOperands` operands).
+ */
+export function parseCommand(command: string, usage: string, args: string[], spec: { flags?: readonly string[]; valued?: readonly string[]; maxOperands?: number } = {}): Parsed | number {
+  const parsed = parseArgs(args, spec.flags, spec.valued);
+  if (typeof parsed === 'string') return usageError(command, parsed, usage);
+  if (parsed.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const max = spec.maxOperands ?? Infinity;
+  if (parsed.rest.length > max) return usageError(command, `unexpected argument ${parsed.rest[max]}`, usage);
   return parsed;
 }
 

@@ -2,6 +2,8 @@
 import type { TemplateName } from '../recipe.ts';
 import { customTemplate } from './custom.ts';
 import { esbuildTemplate } from './esbuild.ts';
+import { initfsTemplate } from './initfs.ts';
+import { kernelTemplate } from './kernel.ts';
 import { noneTemplate } from './none.ts';
 import type { Template } from './types.ts';
 import { wasiCTemplate } from './wasi_c.ts';
@@ -13,6 +15,8 @@ export const TEMPLATE_TABLE: Record<TemplateName, Template> = {
   'wasi-make': wasiMakeTemplate,
   custom: customTemplate,
   none: noneTemplate,
+  kernel: kernelTemplate,
+  initfs: initfsTemplate,
 };
 
 export * from './types.ts';

@@ -13,6 +13,7 @@ import { lockImage } from '../../redoxfs/node-image-lock.ts';
 import { resolve } from '../../redoxfs/paths.ts';
 import { INITFS_MAGIC, initfsFile, parseInitfs } from '../../syscall/initfs.ts';
 import type { DiskSpec } from './block_device.ts';
+import { REPO_DEVICE, packRepository, type MemoryDeviceSpec } from './repo_device.ts';
 import type { HostToKernel, KernelBoot, KernelToHost } from './messages.ts';
 
 export interface BootOptions {
@@ -24,6 +25,8 @@ export interface BootOptions {
   ephemeral?: boolean;
   /** The password of an encrypted disk. */
   password?: string;
+  /** A package repository folder to hand the machine as the read-only device repo0. */
+  repoDir?: string;
   input?: NodeJS.ReadStream;
   output?: NodeJS.WriteStream;
   errors?: NodeJS.WriteStream;
@@ -107,6 +110,15 @@ function loadImage(path: string, ephemeral: boolean, password: string | undefine
   return { image, kernel: text.decode(kernel), runtime: text.decode(runtime), disks };
 }
 
+/** Packed at every boot, so a reboot sees what was cooked meanwhile. */
+function repositoryDevice(dir: string): MemoryDeviceSpec {
+  try {
+    return { name: REPO_DEVICE, bytes: packRepository(dir) };
+  } catch (error) {
+    throw new BootError((error as Error).message);
+  }
+}
+
 const REBOOT = 'reboot';
 
 /** Boots the image and runs it until it powers off; a reboot boots it again (an ephemeral disk starts fresh). */
@@ -136,12 +148,13 @@ function bootOnce(options: BootOptions): Promise<number | typeof REBOOT> {
 
 function runMachine(options: BootOptions, unlock: () => void): Promise<number | typeof REBOOT> {
   const { image, kernel, runtime, disks } = loadImage(options.imagePath, options.ephemeral ?? false, options.password);
+  const memoryDevices = options.repoDir === undefined ? [] : [repositoryDevice(options.repoDir)];
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const errors = options.errors ?? process.stderr;
   const interactive = Boolean(input.isTTY);
   const boot: KernelBoot = {
-    image, processRuntime: runtime, initArgs: options.initArgs, trace: options.trace, interactive, memoryMiB: options.memoryMiB ?? 128, disks,
+    image, processRuntime: runtime, initArgs: options.initArgs, trace: options.trace, interactive, memoryMiB: options.memoryMiB ?? 128, disks, memoryDevices,
     consoleSize: { rows: output.rows ?? 24, cols: output.columns ?? 80 },
   };
   const worker = new Worker(kernel, { eval: true, workerData: boot });

@@ -1,9 +1,9 @@
 /**
  * Making a bootable disk image on the host: a fresh RedoxFS volume (sparse on the host, optionally
- * encrypted) holding a file tree plus /boot/initfs.img, the archive the host boots from. Written
- * to a temporary file and renamed into place, so a failed build never leaves half an image.
+ * encrypted) holding a file tree, /boot/initfs.img among it (the archive the host boots from).
+ * Written to a temporary file and renamed into place, so a failed build never leaves half an image.
  */
-import { renameSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import type { KdfParams } from '../../redoxfs/crypto.ts';
 import { RedoxFS } from '../../redoxfs/fs.ts';
 import { nodeCrypto } from '../../redoxfs/node-crypto.ts';
@@ -17,9 +17,19 @@ export interface DiskImageOptions {
   kdf?: KdfParams;
 }
 
+/** A file of the tree to write; owner and group default to root. */
+export interface DiskFile extends InitfsFile {
+  uid?: number;
+  gid?: number;
+}
+
 const STANDARD_DIRS = [['tmp', 0o1777], ['root', 0o700], ['home', 0o755]] as const;
 
-export function writeDiskImage(path: string, files: InitfsFile[], bootArchive: Uint8Array, options: DiskImageOptions): void {
+/**
+ * Writes `files` (each folder listed before what it holds) as a new RedoxFS volume at `path`,
+ * plus the standard folders (/tmp, /root, /home) the list lacks.
+ */
+export function writeFileTree(path: string, files: readonly DiskFile[], options: DiskImageOptions): void {
   const temporary = `${path}.partial`;
   const device = new FileDevice(temporary, { createSize: options.sizeBytes });
   try {
@@ -27,19 +37,28 @@ export function writeDiskImage(path: string, files: InitfsFile[], bootArchive: U
       ...(options.password !== undefined ? { password: options.password, crypto: nodeCrypto } : {}),
       ...(options.kdf ? { kdf: options.kdf } : {}),
     });
-    const put = (file: InitfsFile): void => {
+    const put = (file: DiskFile): void => {
       const { dir, name } = resolveParent(fs, '/' + file.path);
-      if (file.kind === 'dir') fs.mkdir(dir, name, file.mode);
-      else if (file.kind === 'symlink') fs.symlink(dir, name, file.target!);
-      else fs.write(fs.create(dir, name, file.mode).ino, 0, file.data ?? new Uint8Array(0));
+      const uid = file.uid ?? 0;
+      const gid = file.gid ?? 0;
+      if (file.kind === 'dir') fs.mkdir(dir, name, file.mode, uid, gid);
+      else if (file.kind === 'symlink') fs.symlink(dir, name, file.target!, uid, gid);
+      else fs.write(fs.create(dir, name, file.mode, uid, gid).ino, 0, file.data ?? new Uint8Array(0));
     };
-    for (const file of files) if (!file.path.startsWith('boot/')) put(file);
-    if (!files.some((f) => f.path === 'boot')) put({ path: 'boot', kind: 'dir', mode: 0o755 });
-    put({ path: 'boot/initfs.img', mode: 0o644, data: bootArchive });
+    for (const file of files) put(file);
     for (const [dir, mode] of STANDARD_DIRS) if (!files.some((f) => f.path === dir)) put({ path: dir, kind: 'dir', mode });
     fs.unmount();
-  } finally {
+  } catch (error) {
     device.close();
+    rmSync(temporary, { force: true });
+    throw error;
   }
+  device.close();
   renameSync(temporary, path);
+}
+
+/** A disk holding `files` (any boot/ entries but the folder itself are left out) and `bootArchive` as /boot/initfs.img. */
+export function writeDiskImage(path: string, files: InitfsFile[], bootArchive: Uint8Array, options: DiskImageOptions): void {
+  const tree = files.filter((f) => !f.path.startsWith('boot/') && f.path !== 'boot');
+  writeFileTree(path, [...tree, { path: 'boot', kind: 'dir', mode: 0o755 }, { path: 'boot/initfs.img', mode: 0o644, data: bootArchive }], options);
 }

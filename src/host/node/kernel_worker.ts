@@ -8,6 +8,7 @@ import { startKernel } from '../../kernel/main.ts';
 import type { BootConfig, ConsoleDevice, Machine } from '../../kernel/types.ts';
 import { openDisk } from './block_device.ts';
 import { createCpu } from './cpu.ts';
+import { memoryDevice } from './repo_device.ts';
 import type { HostToKernel, KernelBoot, KernelToHost } from './messages.ts';
 
 const boot = workerData as KernelBoot;
@@ -58,7 +59,7 @@ const consoleDevice: ConsoleDevice = {
 };
 
 async function main(): Promise<void> {
-  const devices = await Promise.all(boot.disks.map(openDisk));
+  const devices = [...(await Promise.all(boot.disks.map(openDisk))), ...boot.memoryDevices.map(memoryDevice)];
   const machine: Machine = {
     createCpu: (memoryMiB) => createCpu(boot.processRuntime, memoryMiB),
     console: consoleDevice,

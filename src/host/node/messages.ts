@@ -1,4 +1,5 @@
 import type { DiskSpec } from './block_device.ts';
+import type { MemoryDeviceSpec } from './repo_device.ts';
 
 /** Messages between the host thread and the kernel's Worker: the console device and power. */
 
@@ -10,6 +11,8 @@ export interface KernelBoot {
   interactive: boolean;
   memoryMiB: number;
   disks: DiskSpec[];
+  /** Read-only devices held in memory (the package repository, `repo0`). */
+  memoryDevices: MemoryDeviceSpec[];
   consoleSize: { rows: number; cols: number };
 }
 

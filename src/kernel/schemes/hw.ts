@@ -85,6 +85,8 @@ export class HwScheme extends SchemeBase {
 
   async write(id: number, data: Uint8Array): Promise<number> {
     const h = this.device(id);
+    // Open already refuses write access to a read-only device; this keeps any other path out too.
+    if (h.device.readOnly) throw new SysError(Errno.EROFS, `${h.device.name} is read-only`);
     if (h.offset + data.length > h.device.sizeBytes) throw new SysError(Errno.ENOSPC, `write past the end of ${h.device.name}`);
     const n = await h.device.write(h.offset, data);
     h.offset += n;

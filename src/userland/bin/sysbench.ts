@@ -1,8 +1,8 @@
 /**
  * sysbench: kernel microbenchmarks run inside the OS (bench/run.ts drives it and prints each
  * figure beside its floor). Prints one JSON object: median syscall round trip, pipe throughput
- * to a child, spawn+wait latency, and file write (with fsync) and read throughput on the root
- * filesystem.
+ * to a child, spawn+wait latency, file write (with fsync) and read throughput on the root
+ * filesystem, and the time of a shell pipeline (`seq 1 1000000 | wc -l`) from spawn to exit.
  */
 import {
   O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, close, exit, fsync, monotonicMs, open, pipe, read, spawn, stdout, syscall, unlink,
@@ -64,6 +64,18 @@ function fileMiBps(totalMiB: number): { write: number; read: number } {
   return { write: writeMiBps, read: readMiBps };
 }
 
+function pipelineMillis(count: number): number {
+  const sink = open('/dev/null', O_WRONLY);
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = monotonicMs();
+    waitpid(spawn('/bin/sh', ['sh', '-c', 'seq 1 1000000 | wc -l'], { fds: [[0, 0], [1, sink], [2, 2]] }));
+    samples.push(monotonicMs() - start);
+  }
+  close(sink);
+  return median(samples);
+}
+
 export function main(args: string[]): number {
   if (args[1] === '--drain') {
     while (read(0, 128 * 1024).length > 0);
@@ -72,7 +84,7 @@ export function main(args: string[]): number {
   const file = fileMiBps(64);
   const result = {
     syscallMicros: syscallMicros(9, 5000), pipeMiBps: pipeMiBps(64), spawnMillis: spawnMillis(21),
-    fileWriteMiBps: file.write, fileReadMiBps: file.read,
+    fileWriteMiBps: file.write, fileReadMiBps: file.read, pipelineMillis: pipelineMillis(5),
   };
   stdout.write(JSON.stringify(result) + '\n');
   return exit(0);

@@ -1,0 +1,56 @@
+/**
+ * The repository device channel (docs/packages.md §5): the host packs a local package
+ * repository (repo.idx, NAME.pkgar, NAME.toml) into one archive in the initfs format and hands
+ * it to the machine as a read-only block device, `repo0`. Inside the OS the `repod` driver
+ * serves it as /scheme/repo. Only those three kinds of file are packed, so nothing else in the
+ * folder (a signing key, say) can reach the OS; and the device is read-only, so nothing in the
+ * OS can change the host's repository.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostBlockDevice } from '../../kernel/types.ts';
+import { buildInitfs, type InitfsFile } from '../../syscall/initfs.ts';
+
+export const REPO_DEVICE = 'repo0';
+export const REPO_INDEX_FILE = 'repo.idx';
+
+/** An in-memory image for the machine: the kernel Worker makes it a read-only device. */
+export interface MemoryDeviceSpec {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Whether `dir` looks like a repository (holds a repo.idx). */
+export function isRepository(dir: string): boolean {
+  return existsSync(join(dir, REPO_INDEX_FILE));
+}
+
+function packed(name: string): boolean {
+  return name === REPO_INDEX_FILE || name.endsWith('.pkgar') || name.endsWith('.toml');
+}
+
+/** The repository in `dir` as an initfs-format archive; throws with a message if it is not one. */
+export function packRepository(dir: string): Uint8Array {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`repository ${dir} is not a folder`);
+  if (!isRepository(dir)) throw new Error(`repository ${dir} holds no ${REPO_INDEX_FILE} (run \`redox repo\` or \`redox cook\` first)`);
+  const files: InitfsFile[] = readdirSync(dir)
+    .filter((name) => packed(name) && statSync(join(dir, name)).isFile())
+    .sort()
+    .map((name) => ({ path: name, kind: 'file', mode: 0o444, data: readFileSync(join(dir, name)) }));
+  return buildInitfs(files, 0);
+}
+
+/** A read-only device over bytes held in memory. */
+export function memoryDevice(spec: MemoryDeviceSpec): HostBlockDevice {
+  const { bytes } = spec;
+  return {
+    name: spec.name,
+    sizeBytes: bytes.length,
+    readOnly: true,
+    read: async (offset, length) => bytes.slice(offset, Math.min(bytes.length, offset + length)),
+    write: async () => {
+      throw new Error(`${spec.name} is read-only`);
+    },
+    flush: async () => undefined,
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * `redox image` (src/cookbook/image.ts) on a small cookbook: the disk holds exactly the
+ * configured packages' files, a record per package in /var/lib/pkg, the trusted key and the
+ * repository list, the accounts and the configured files with their modes and owners (read back
+ * with the RedoxFS library); an unchanged image is not rewritten; a dependency the configuration
+ * leaves out, two packages installing one path, and a file written over a package's are refused.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { assembleImage, cookConfig, loadConfig } from '../../src/cookbook/image.ts';
+import { parseInstallRecord } from '../../src/cookbook/installed.ts';
+import { readPublicKey } from '../../src/cookbook/keys.ts';
+import { toHex } from '../../src/cookbook/package.ts';
+import { RedoxFS } from '../../src/redoxfs/fs.ts';
+import { FileDevice } from '../../src/redoxfs/node-file-device.ts';
+import { resolve } from '../../src/redoxfs/paths.ts';
+import { verifyPassword } from '../../src/userland/lib/accounts.ts';
+import { customRecipe, tempCookbook } from './helpers.ts';
+
+const book = tempCookbook();
+after(() => book.remove());
+
+const BOOT = `[build]\ntemplate = "custom"\nscript = "mkdir -p $COOKBOOK_STAGE/boot && printf boot > $COOKBOOK_STAGE/boot/initfs.img"\n[package]\nversion = "1.0.0"\n`;
+const SMALL = `
+[general]
+size = 32
+
+[packages]
+initfs = "*"
+tool = "1.0.0"
+lib = "*"
+
+[users.root]
+uid = 0
+password = "pw"
+
+[users.alice]
+uid = 1000
+
+[[files]]
+path = "/etc/motd"
+contents = "hello\\n"
+mode = "0640"
+owner = "alice"
+group = "alice"
+
+[[files]]
+path = "/etc/alias"
+symlink = "motd"
+
+[[files]]
+path = "/srv/data"
+directory = true
+mode = "0750"
+owner = 1000
+`;
+
+function writeConfig(name: string, text: string): string {
+  const file = join(book.dir, `${name}.toml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+async function cooked(name: string, text: string): Promise<ReturnType<typeof loadConfig>> {
+  const config = loadConfig(writeConfig(name, text));
+  const report = await cookConfig(config, { recipesDir: book.recipes, buildDir: book.build });
+  assert.ok(report.ok, JSON.stringify(report.results));
+  return config;
+}
+
+function mounted<T>(disk: string, look: (fs: RedoxFS) => T): T {
+  const device = new FileDevice(disk, { readOnly: true });
+  try {
+    const fs = RedoxFS.mount(device, { readOnly: true });
+    const result = look(fs);
+    fs.unmount();
+    return result;
+  } finally {
+    device.close();
+  }
+}
+
+before(() => {
+  book.recipe('core/initfs', BOOT);
+  book.recipe('core/lib', customRecipe('lib', 'library'));
+  book.recipe('core/tool', customRecipe('tool', 'tool', [], ['lib']));
+  book.recipe('core/clash', customRecipe('tool', 'another tool'));
+});
+
+test('an image holds the packages, their records, the key, the users and the files with modes and owners', async () => {
+  const config = await cooked('small', SMALL);
+  const report = assembleImage(config, { buildDir: book.build });
+  assert.equal(report.disk, join(book.build, 'small', 'harddrive.img'));
+  assert.deepEqual(report.packages.map((p) => p.name).sort(), ['initfs', 'lib', 'tool']);
+  assert.equal(statSync(report.disk).size, 32 * 1024 * 1024);
+  const text = (fs: RedoxFS, path: string): string => {
+    const ino = resolve(fs, path);
+    return new TextDecoder().decode(fs.read(ino, 0, fs.getattr(ino).size));
+  };
+  mounted(report.disk, (fs) => {
+    assert.equal(text(fs, '/out/tool'), 'tool\n');
+    assert.equal(text(fs, '/out/lib'), 'library\n');
+    assert.equal(text(fs, '/boot/initfs.img'), 'boot');
+    assert.deepEqual(fs.readdir(resolve(fs, '/var/lib/pkg')).map((e) => e.name).filter((n) => !n.startsWith('.')).sort(), ['initfs.toml', 'lib.toml', 'tool.toml']);
+    const record = parseInstallRecord(text(fs, '/var/lib/pkg/tool.toml'), 'tool.toml');
+    assert.deepEqual([record.name, record.version, record.dependencies, record.files.map((f) => f.path)], ['tool', '1.0.0', ['lib'], ['out/tool']]);
+    assert.equal(text(fs, '/etc/pkg/trusted/local.pub.toml').match(/public_key = "([0-9a-f]{64})"/)?.[1], toHex(readPublicKey(book.build)));
+    assert.match(text(fs, '/etc/pkg/repos.toml'), /\[repos\.local\]\nurl = "\/scheme\/repo"\nkey = "\/etc\/pkg\/trusted\/local\.pub\.toml"/);
+    assert.equal(text(fs, '/etc/passwd'), 'root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n');
+    assert.equal(text(fs, '/etc/group'), 'root:x:0:\nalice:x:1000:\n');
+    const shadow = fs.getattr(resolve(fs, '/etc/shadow'));
+    assert.equal(shadow.mode & 0o7777, 0o600);
+    const [rootLine, aliceLine] = text(fs, '/etc/shadow').split('\n');
+    assert.ok(verifyPassword('pw', rootLine!.slice('root:'.length)), rootLine);
+    assert.equal(aliceLine, 'alice:');
+    const attr = (path: string): [string, number, number] => {
+      const a = fs.getattr(resolve(fs, path, { followLast: false }));
+      return [(a.mode & 0o7777).toString(8), a.uid, a.gid];
+    };
+    assert.deepEqual(attr('/etc/motd'), ['640', 1000, 1000]);
+    assert.deepEqual(attr('/srv/data'), ['750', 1000, 0]);
+    assert.deepEqual(attr('/home/alice'), ['700', 1000, 1000]);
+    assert.equal(fs.readlink(resolve(fs, '/etc/alias', { followLast: false })), 'motd');
+  });
+  const again = assembleImage(config, { buildDir: book.build });
+  assert.equal(again.upToDate, true);
+  writeFileSync(report.disk, readFileSync(report.disk).subarray(0, 4096), { flag: 'r+' });
+  assert.equal(assembleImage(config, { buildDir: book.build }).upToDate, true, 'what a booted system wrote to its disk is kept');
+  assert.equal(assembleImage(config, { buildDir: book.build, force: true }).upToDate, false, '--force writes the image afresh');
+  rmSync(report.disk);
+  assert.equal(assembleImage(config, { buildDir: book.build }).upToDate, false, 'a missing image is written');
+});
+
+test('a left-out dependency, two packages on one path and a file over a package are refused', async () => {
+  const missing = await cooked('missing', '[packages]\ninitfs = "*"\ntool = "*"\n');
+  assert.throws(() => assembleImage(missing, { buildDir: book.build }), /missing\.toml: \[packages\]: tool depends on lib, which the configuration does not list; add lib = "\*"/);
+  const clash = await cooked('clash', '[packages]\ninitfs = "*"\ntool = "*"\nlib = "*"\nclash = "*"\n');
+  assert.throws(() => assembleImage(clash, { buildDir: book.build }), /clash\.toml: \[packages\]: package (tool|clash) cannot write \/out\/tool: it is already installed by package (clash|tool)/);
+  const over = await cooked('over', '[packages]\ninitfs = "*"\nlib = "*"\n[[files]]\npath = "/out/lib"\ncontents = "x"\n');
+  assert.throws(() => assembleImage(over, { buildDir: book.build }), /over\.toml: \[\[files\]\] 1 \(\/out\/lib\): cannot write \/out\/lib: it is already installed by package lib/);
+  const version = await cooked('version', '[packages]\ninitfs = "*"\nlib = "2.0"\n');
+  assert.throws(() => assembleImage(version, { buildDir: book.build }), /\[packages\] lib: wants version 2\.0, but the repository has 1\.0\.0/);
+  const noBoot = await cooked('noboot', '[packages]\nlib = "*"\n');
+  assert.throws(() => assembleImage(noBoot, { buildDir: book.build }), /no package installs \/boot\/initfs\.img/);
+});

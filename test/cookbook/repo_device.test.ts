@@ -1,0 +1,34 @@
+/**
+ * The repository device channel's host side: only the index, archives and sidecars are packed
+ * (never a key or anything else in the folder), the archive's index alone can be read as repod
+ * reads it, and the device refuses writes.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { isRepository, memoryDevice, packRepository } from '../../src/host/node/repo_device.ts';
+import { initfsDataStart, parseInitfsIndex } from '../../src/syscall/initfs.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'redox-repo-device-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('packRepository packs repo.idx, *.pkgar and *.toml only; repod can read the index alone; the device is read-only', async () => {
+  assert.throws(() => packRepository(dir), /holds no repo\.idx/);
+  for (const [name, text] of Object.entries({ 'repo.idx': 'INDEX', 'a.pkgar': 'ARCHIVE', 'a.toml': 'SIDECAR', 'id_ed25519.key': 'SECRET', 'notes.txt': 'x' })) writeFileSync(join(dir, name), text);
+  mkdirSync(join(dir, 'sub.toml'));
+  assert.ok(isRepository(dir));
+  const image = packRepository(dir);
+  const head = image.subarray(0, initfsDataStart(image.subarray(0, 16)));
+  const entries = parseInitfsIndex(head, image.length);
+  assert.deepEqual([...entries.keys()], ['a.pkgar', 'a.toml', 'repo.idx']);
+  const sidecar = entries.get('a.toml')!;
+  assert.equal(new TextDecoder().decode(image.subarray(head.length + sidecar.offset, head.length + sidecar.offset + sidecar.size)), 'SIDECAR');
+  assert.throws(() => parseInitfsIndex(head, head.length + 3), /runs past the end of the image/);
+
+  const device = memoryDevice({ name: 'repo0', bytes: image });
+  assert.equal(device.readOnly, true);
+  assert.deepEqual(await device.read(0, 8), new TextEncoder().encode('RDXINITF'));
+  await assert.rejects(device.write(0, new Uint8Array(1)), /read-only/);
+});
