@@ -95,8 +95,28 @@ const BRIDGE = `'use strict';
 const context = vm.createContext({}, { name: 'redox-process', codeGeneration: { strings: true, wasm: true } });
 const installBridge = vm.runInContext(BRIDGE, context) as (...args: unknown[]) => void;
 
+/**
+ * Code compiled in a vm context finds its globals through the context's interceptors, which V8
+ * cannot optimise: a hot loop that touches Math or Uint8Array runs many times slower (Argon2id
+ * takes 15 s instead of 1). So programs and the wasm runtime run inside a function that first
+ * binds every global the context has at that moment (the builtins and the bridge's) as a
+ * local constant. What that changes for a program: its top-level `var`s are not properties of
+ * globalThis, and a global it replaces later is seen under its new value only through
+ * globalThis.NAME.
+ */
+const BINDABLE = /^[A-Za-z_$][\w$]*$/;
+const NOT_BINDABLE = new Set(['eval', 'arguments', 'globalThis', 'undefined', 'NaN', 'Infinity']);
+
+function withGlobalsBound(code: string, result: string | null): string {
+  const names = (vm.runInContext('Object.getOwnPropertyNames(globalThis)', context) as string[]).filter((n) => BINDABLE.test(n) && !NOT_BINDABLE.has(n));
+  const strict = /^\s*(['"])use strict\1/.test(code) ? "'use strict';" : '';
+  return `(function () {${strict} const { ${names.join(', ')} } = globalThis;\n${code}\n${result === null ? '' : `return ${result};`}\n}).call(globalThis)`;
+}
+
 /** libc's WebAssembly runtime (src/libc/wasi/runtime.ts), embedded by scripts/build.ts. */
 declare const __REDOX_WASMRT__: string;
+/** The name the runtime bundle gives its exports (src/cookbook/templates/kernel.ts). */
+const WASM_RUNTIME_GLOBAL = '__redoxWasmRuntime';
 
 /**
  * A wasm program: the runtime is evaluated inside the context and gets the module's bytes copied
@@ -104,7 +124,7 @@ declare const __REDOX_WASMRT__: string;
  * context-made closure that returns a number.
  */
 function runWasm(start: CpuStart): void {
-  const runtime = vm.runInContext(__REDOX_WASMRT__, context, { filename: '/boot/wasmrt.js' }) as {
+  const runtime = vm.runInContext(withGlobalsBound(__REDOX_WASMRT__, WASM_RUNTIME_GLOBAL), context, { filename: '/boot/wasmrt.js' }) as {
     start(bytes: Uint8Array, now: () => number): void;
   };
   const makeBytes = vm.runInContext('(n) => new Uint8Array(n)', context) as (n: number) => Uint8Array;
@@ -120,7 +140,7 @@ function run(start: CpuStart): void {
   installBridge(host, start.pid, start.slot, start.doorbell, JSON.stringify(start.argv), JSON.stringify(start.env));
   if (start.format === 'wasm') return runWasm(start);
   const code = new TextDecoder().decode(start.program);
-  vm.runInContext(code, context, { filename: start.argv[0] ?? 'program' });
+  vm.runInContext(withGlobalsBound(code, null), context, { filename: start.argv[0] ?? 'program' });
 }
 
 parentPort!.once('message', (message: { type: 'start'; start: CpuStart }) => {

@@ -16,6 +16,8 @@ const SERVICE_DIR = '/scheme/initfs/etc/init.d';
 const MAX_CRASHES = 5;
 const STABLE_MS = 10_000;
 const CRASH_WINDOW_MS = 60_000;
+/** The longest init waits for a starting daemon's scheme. */
+const SCHEME_WAIT_MS = 60_000;
 
 interface Running {
   service: Service;
@@ -79,14 +81,36 @@ function launch(entry: Running): void {
     if (service.restart !== 'never') scheduleRestart(entry);
     return;
   }
-  if (service.scheme) waitForScheme(service.scheme, 5000);
+  if (service.scheme) waitForScheme(service.scheme, entry.pid);
 }
 
-function waitForScheme(name: string, timeoutMs: number): void {
-  const deadline = monotonicMs() + timeoutMs;
+/**
+ * Waits for a daemon's scheme while the daemon lives: one that takes long to start (unlocking
+ * an encrypted disk derives its key with Argon2id) gets the time, one that died is not waited
+ * for, and a minute is the limit either way.
+ */
+function waitForScheme(name: string, pid: number): void {
+  const started = monotonicMs();
+  let nextNote = started + 5000;
   while (!readdir('/scheme').some((entry) => entry.name === name)) {
-    if (monotonicMs() > deadline) return log(`scheme ${name} did not appear within ${timeoutMs} ms`);
+    const now = monotonicMs();
+    if (!isRunning(pid)) return log(`scheme ${name} did not appear: its daemon (pid ${pid}) ended`);
+    if (now - started > SCHEME_WAIT_MS) return log(`scheme ${name} did not appear within ${SCHEME_WAIT_MS / 1000} s`);
+    if (now > nextNote) {
+      log(`still waiting for scheme ${name} (pid ${pid})`);
+      nextNote = now + 5000;
+    }
     sleepMs(5);
+  }
+}
+
+/** True while `pid` runs (or is stopped): not yet a zombie. */
+function isRunning(pid: number): boolean {
+  try {
+    return !readTextFile(`/scheme/proc/${pid}/status`).includes('State: Z');
+  } catch (error) {
+    if (error instanceof SysError && error.errno === Errno.ENOENT) return false;
+    throw error;
   }
 }
 
