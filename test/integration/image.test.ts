@@ -5,10 +5,12 @@
  * (the userutils recipe's [package] modes) and the boot archive is the initfs package's.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadConfig } from '../../src/cookbook/image.ts';
-import { ROOT, runInOs } from '../helpers.ts';
+import { assembleImage, loadConfig } from '../../src/cookbook/image.ts';
+import { ROOT, redox, runInOs } from '../helpers.ts';
 
 test('the default image holds exactly config/base.toml\'s packages', () => {
   const wanted = Object.keys(loadConfig(join(ROOT, 'config/base.toml')).packages).sort();
@@ -20,4 +22,24 @@ test('the default image holds exactly config/base.toml\'s packages', () => {
   assert.match(rest!, /10_redoxfs\.toml/);
   assert.deepEqual(records!.split(/\s+/).filter((n) => n !== '').sort(), wanted.map((n) => `${n}.toml`).sort());
   assert.deepEqual(listed!.split('\n').filter((l) => l !== '').map((l) => l.split(/\s+/)[0]).sort(), wanted);
+});
+
+test('an encrypted image with the default key cost boots all the way (init waits while redoxfsd unlocks it)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redox-encrypted-'));
+  try {
+    const base = loadConfig(join(ROOT, 'config/base.toml'));
+    const config = { ...base, general: { ...base.general, encrypt: true } };
+    const disk = join(dir, 'harddrive.img');
+    writeFileSync(join(dir, 'password'), 'open sesame\n');
+    assembleImage(config, { root: ROOT, output: disk, password: 'open sesame' });
+    assert.match(redox(['fs', 'info', disk]).stdout, /^encrypted: +yes/m);
+    const started = performance.now();
+    const result = redox(['run', disk, '--ephemeral', '--password-file', join(dir, 'password'), '-c', 'df /; pkg list | wc -l'], { timeoutMs: 60_000 });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /^redoxfs .* \/$/m);
+    assert.match(result.stdout, new RegExp(`^${Object.keys(base.packages).length}$`, 'm'));
+    assert.ok(performance.now() - started < 30_000, 'unlocking takes seconds, not minutes');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
