@@ -174,6 +174,23 @@ describe('pkg in the OS', { concurrency: true }, () => {
     assert.match(out, /^0$/m, out);
   });
 
+  test('remove takes away the folders a package leaves empty, but never a top-level one', async () => {
+    const repo = variantRepo('nested', (dir, entries) => [
+      ...entries,
+      addPackage(dir, 'nested', [file('usr/share/nested/doc/a', 'a\n'), file('usr/share/nested/b', 'b\n')], keys.secretKey),
+    ]);
+    const r = await withRepo(repo, [
+      'pkg install nested && ls -1 /usr/share/nested',
+      'pkg remove nested; echo "status $?"',
+      'ls /usr/share/nested; ls -d /usr',
+    ].join('; '));
+    const out = r.stdout + r.stderr;
+    assert.match(out, /^b\ndoc$/m, out);
+    assert.match(out, /^status 0$/m, out);
+    assert.match(out, /'\/usr\/share\/nested': No such file or directory/, out);
+    assert.match(out, /^\/usr$/m, out);
+  });
+
   test('installs, upgrades and snapshot rollbacks are on the disk after power-off; without a repository pkg says so', async () => {
     const image = join(scratch, 'disk.img');
     copyFileSync(DEFAULT_DISK, image);

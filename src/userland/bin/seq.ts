@@ -30,7 +30,8 @@ export function main(args: string[]): number {
   if (step === 0) return usageError(SPEC, `invalid Zero increment value: '${stepText}'`);
   const places = Math.max(decimals(firstText), decimals(stepText));
   const separator = opts.get('s', '\n')!;
-  const format = (n: number): string => n.toFixed(places);
+  // String() prints an integer as toFixed(0) does (below 1e21, past which both use exponents), several times faster.
+  const format = places === 0 ? (n: number): string => String(n) : (n: number): string => n.toFixed(places);
   const width = opts.has('w') ? Math.max(format(first).length, format(last).length) : 0;
   const pad = (text: string): string => (text.startsWith('-') ? '-' + text.slice(1).padStart(width - 1, '0') : text.padStart(width, '0'));
   let out = '';

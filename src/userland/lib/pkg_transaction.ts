@@ -7,7 +7,7 @@
  * commits the volume, so a finished transaction is durable; a rolled-back one is too.
  */
 import {
-  Errno, O_CREAT, O_RDONLY, O_STAT, O_TRUNC, O_WRONLY, SysError, close, fchmod, fsync, getpid, lstat, mkdir, open, readTextFile, readdir, strerror, symlink, unlink, write,
+  Errno, O_CREAT, O_RDONLY, O_STAT, O_TRUNC, O_WRONLY, SysError, close, fchmod, fsync, getpid, lstat, mkdir, open, readTextFile, readdir, rmdir, strerror, symlink, unlink, write,
   writeFile,
 } from '../../libc/index.ts';
 import { INSTALLED_DIR, encodeInstallRecord, installRecordPath, isSymlinkMode, parseInstallRecord, type InstallRecord } from '../../cookbook/installed.ts';
@@ -124,13 +124,26 @@ export function writeFiles(entries: readonly PackageEntry[]): void {
   for (const entry of entries) writeEntry(entry);
 }
 
-/** Removes files a package installed; one already gone is fine. Directories stay. */
+/**
+ * Removes files a package installed (one already gone is fine), then the folders they leave
+ * empty, deepest first; top-level folders (/bin, /usr, ...) stay even when empty.
+ */
 export function removeFiles(paths: readonly string[]): void {
+  const folders = new Set<string>();
   for (const path of paths) {
     try {
       unlink(`/${path}`);
     } catch (error) {
       if (!isErrno(error, Errno.ENOENT, Errno.ENOTDIR)) throw new PkgError(describe(error, `/${path}`));
+    }
+    const parts = path.split('/');
+    for (let depth = 2; depth < parts.length; depth++) folders.add(parts.slice(0, depth).join('/'));
+  }
+  for (const folder of [...folders].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1))) {
+    try {
+      rmdir(`/${folder}`);
+    } catch (error) {
+      if (!isErrno(error, Errno.ENOTEMPTY, Errno.ENOENT, Errno.ENOTDIR)) throw new PkgError(describe(error, `/${folder}`));
     }
   }
 }
