@@ -73,16 +73,29 @@ function withOverlay(base: HostBlockDevice): HostBlockDevice {
     ...(base.password !== undefined ? { password: base.password } : {}),
     sizeBytes: base.sizeBytes,
     readOnly: false,
+    /** Held blocks from memory; each run of blocks between them from the file in one read. */
     async read(offset, length) {
       const out = new Uint8Array(length);
+      let fromFile = -1;
+      const readRun = async (end: number): Promise<void> => {
+        if (fromFile < 0) return;
+        out.set(await base.read(offset + fromFile, end - fromFile), fromFile);
+        fromFile = -1;
+      };
       for (let at = 0; at < length; ) {
         const index = Math.floor((offset + at) / OVERLAY_BLOCK);
         const within = (offset + at) % OVERLAY_BLOCK;
         const n = Math.min(OVERLAY_BLOCK - within, length - at);
         const held = blocks.get(index);
-        out.set(held ? held.subarray(within, within + n) : await base.read(offset + at, n), at);
+        if (held) {
+          await readRun(at);
+          out.set(held.subarray(within, within + n), at);
+        } else if (fromFile < 0) {
+          fromFile = at;
+        }
         at += n;
       }
+      await readRun(length);
       return out;
     },
     async write(offset, data) {
