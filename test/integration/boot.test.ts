@@ -32,3 +32,10 @@ test('the host powers off quietly when its output pipe closes', async () => {
   assert.equal(result.stdout, 'y\ny\n');
   assert.doesNotMatch(result.stderr, /EPIPE|Error/);
 });
+
+test('-c runs its command on the first boot only: after `reboot` the machine comes up, reads the ended input and powers off', () => {
+  const result = runInOs('echo first boot; reboot', { input: 'echo typed for the first boot\n', timeoutMs: 30_000 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout.match(/first boot/g)?.length, 1, result.stdout);
+  assert.match(result.stdout, /init: rebooting/);
+});

@@ -121,10 +121,14 @@ function repositoryDevice(dir: string): MemoryDeviceSpec {
 
 const REBOOT = 'reboot';
 
-/** Boots the image and runs it until it powers off; a reboot boots it again (an ephemeral disk starts fresh). */
+/**
+ * Boots the image and runs it until it powers off; a reboot boots it again (an ephemeral disk
+ * starts fresh). The command of `-c` runs on the first boot only: the boots after a reboot come
+ * up as a plain boot does (a login on a terminal, a shell reading a pipe), so `-c reboot` ends.
+ */
 export async function bootNode(options: BootOptions): Promise<number> {
-  for (;;) {
-    const outcome = await bootOnce(options);
+  for (let boot = options; ; boot = { ...boot, initArgs: [] }) {
+    const outcome = await bootOnce(boot);
     if (outcome !== REBOOT) return outcome;
   }
 }
@@ -168,6 +172,8 @@ function runMachine(options: BootOptions, unlock: () => void): Promise<number | 
   input.on('end', onEnd);
   // A previous boot (before a reboot) paused the stream; listening again does not restart it.
   input.resume();
+  // Input that ended during an earlier boot does not end again: tell this one at once.
+  if (input.readableEnded) onEnd();
 
   return new Promise<number | typeof REBOOT>((resolve) => {
     let finished = false;
