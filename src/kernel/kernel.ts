@@ -161,11 +161,22 @@ export class Kernel {
   }
 
   /** Drops one reference to a description, closing it on its scheme when it was the last. */
+  /**
+   * Drops a reference; the last one closes the handle in its scheme. A kernel scheme closes at
+   * once, before the caller's next syscall can be claimed (a pipe's writer must see its reader
+   * gone); a daemon's close completes when the daemon answers.
+   */
   release(desc: FileDescription): void {
     if (--desc.refs > 0) return;
-    Promise.resolve()
-      .then(() => desc.scheme.close(desc.id))
-      .catch((error: unknown) => this.log.info(`close of ${desc.path} failed: ${String(error)}`))
+    const failed = (error: unknown): void => this.log.info(`close of ${desc.path} failed: ${String(error)}`);
+    let closing: unknown;
+    try {
+      closing = desc.scheme.close(desc.id);
+    } catch (error) {
+      failed(error);
+    }
+    Promise.resolve(closing)
+      .catch(failed)
       .finally(() => this.readiness.wakeAll());
   }
 
