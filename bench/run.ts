@@ -85,18 +85,24 @@ row('seq 1 1000000 | wc -l', os.pipelineMillis, 'ms', "host sh + GNU coreutils",
   const { mkdtempSync: tempDir, rmSync: remove } = await import('node:fs');
   const wasm = fileURLToPath(new URL('../test/fixtures/wasm/wasi_bench.wasm', import.meta.url));
   const value = (text: string, name: string): number => Number(new RegExp(`${name} ([0-9.]+)`).exec(text)?.[1] ?? NaN);
+  const values = (text: string, name: string): number[] => [...text.matchAll(new RegExp(`${name} ([0-9.]+)`, 'g'))].map((m) => Number(m[1]));
   const disk = join(tempDir(join(tmpdir(), 'redox-bench-wasm-')), 'harddrive.img');
   copyFileSync(DISK, disk);
-  const inOsRead = value(runInOs('/usr/tests/wasi_bench.wasm make /tmp/wb 64 && /usr/tests/wasi_bench.wasm read /tmp/wb', disk).stdout, 'read_mib_per_s');
+  // Written, then read three times in the same boot: the file is in redoxfsd's page cache, as the
+  // host's file is in Linux's for node:wasi. The next boot's first read shows the cold path.
+  const read = '/usr/tests/wasi_bench.wasm read /tmp/wb';
+  const inOsRead = median(values(runInOs(`/usr/tests/wasi_bench.wasm make /tmp/wb 64 && ${read} && ${read} && ${read}`, disk).stdout, 'read_mib_per_s'));
+  const inOsColdRead = value(runInOs(read, disk).stdout, 'read_mib_per_s');
   const inOsWrite = value(runInOs('/usr/tests/wasi_bench.wasm writes 100000 > /scheme/null').stdout, 'write_us_each');
   const hostDir = tempDir(join(tmpdir(), 'redox-bench-wasi-'));
   runWasiOnHost(wasm, hostDir, '/dev/null', ['make', '/wb', '64'], join(hostDir, 'err'));
-  const hostRead = value(runWasiOnHost(wasm, hostDir, '/dev/null', ['read', '/wb'], join(hostDir, 'err')), 'read_mib_per_s');
+  const hostRead = median(Array.from({ length: 3 }, () => value(runWasiOnHost(wasm, hostDir, '/dev/null', ['read', '/wb'], join(hostDir, 'err')), 'read_mib_per_s')));
   const hostWrite = value(runWasiOnHost(wasm, hostDir, '/dev/null', ['writes', '100000'], join(hostDir, 'err')), 'write_us_each');
   remove(hostDir, { recursive: true, force: true });
   remove(dirname(disk), { recursive: true, force: true });
   console.log('');
   row('wasm read 64 MiB (64 KiB reads)', inOsRead, 'MiB/s', 'node:wasi on the host (target 40%)', hostRead, true);
+  row('  the same, first read after boot', inOsColdRead, 'MiB/s', 'node:wasi on the host', hostRead, true);
   row('wasm 1-byte write to null', inOsWrite, 'us', 'node:wasi on the host', hostWrite, false);
 }
 
