@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -27,6 +28,8 @@ const hasClang = spawnSync(process.env.CC ?? 'clang', ['--version'], { stdio: 'i
 const buildDir = join(scratch, 'build');
 const goodRepo = join(buildDir, 'repo');
 let keys: KeyPair;
+/** Files in the package the interrupted-install test kills pkg in the middle of. */
+const BIG_FILE_COUNT = 200;
 
 /** Commands that point pkg at the repository device and make it trust the throwaway key (the image trusts build/'s). */
 function trustTestKey(): string {
@@ -172,6 +175,65 @@ describe('pkg in the OS', { concurrency: true }, () => {
     assert.match(out, /^unchanged$/m, out);
     assert.match(out, /'\/var\/lib\/pkg\/broken\.toml': No such file or directory/, out);
     assert.match(out, /^0$/m, out);
+  });
+
+  test('a pkg killed mid-install leaves a journal: changes are refused, read-only commands warn, `pkg recover` undoes it; SIGTERM waits for the end', async () => {
+    // Big enough that writing it outlasts the shell's polling: many files, incompressible bytes.
+    const bigFiles = Array.from({ length: BIG_FILE_COUNT }, (_, i): PackageFile => ({
+      path: `usr/share/big/f${String(i).padStart(3, '0')}`, mode: S_IFREG | 0o644, data: new Uint8Array(randomBytes(16 * 1024)),
+    }));
+    const repo = variantRepo('interrupted', (dir, entries) => [...entries, addPackage(dir, 'big', bigFiles, keys.secretKey)]);
+    const waitFor = (path: string): string => `while [ ! -e ${path} ]; do sleep 0.005; done`;
+    const r = await withRepo(repo, [
+      `pkg install big > /tmp/first 2>&1 & victim=$!; ${waitFor('/usr/share/big/f000')}; kill -9 $victim; wait $victim; echo "killed $?"`,
+      `ls /usr/share/big | wc -l; ls /scheme/file.snapshots; grep -c '^operation = "install big"$' /var/lib/pkg/transaction.toml`,
+      'pkg list > /dev/null; pkg install hello-ts; echo "refused $?"',
+      'pkg recover; echo "recover $?"',
+      'ls /usr/share/big; ls /scheme/file.snapshots | wc -l; ls /var/lib/pkg/transaction.toml',
+      'mkdir /scheme/file.snapshots/pkg-4242-1; pkg recover; ls /scheme/file.snapshots | wc -l',
+      `pkg install big > /tmp/second 2>&1 & installer=$!; ${waitFor('/var/lib/pkg/transaction.toml')}; kill -TERM $installer`,
+      'pkg install hello-ts; echo "concurrent $?"; wait $installer; echo "terminated $?"; cat /tmp/second',
+      'ls /usr/share/big | wc -l; ls /var/lib/pkg/transaction.toml; ls /scheme/file.snapshots | wc -l',
+    ].join('; '));
+    const out = r.stdout + r.stderr;
+    // The kill landed part-way: some files were written, not all; the journal and snapshot are left.
+    const [, partial] = /^killed 137\n(\d+)\npkg-\d+-\d+\n1$/m.exec(out) ?? assert.fail(out);
+    assert.ok(Number(partial) > 0 && Number(partial) < BIG_FILE_COUNT, `${partial} of ${BIG_FILE_COUNT} files written before the kill\n${out}`);
+    const interrupted = String.raw`an interrupted \`pkg install big\` \(pid \d+, begun [0-9T:.Z-]+\) may have left the system half-changed; \`pkg recover\` rolls it back \(\`pkg recover --discard\` keeps the system as it is\)`;
+    assert.match(out, new RegExp(`^pkg: warning: ${interrupted}$`, 'm'), out);
+    assert.match(out, new RegExp(`^pkg: ${interrupted}\nrefused 1$`, 'm'), out);
+    assert.match(out, /^rolled the root volume back to the snapshot taken when `pkg install big` \(pid \d+, begun \S+\) began: everything written to it since \S+, by any program, is undone\nrecover 0$/m, out);
+    assert.match(out, /'\/usr\/share\/big': No such file or directory\n0\n.*'\/var\/lib\/pkg\/transaction\.toml': No such file or directory$/m, out);
+    assert.match(out, /^pkg: note: deleted the snapshot \/scheme\/file\.snapshots\/pkg-4242-1, left by a pkg that was stopped after finishing its work \(the system is complete\)\n0$/m, out);
+    assert.match(out, /^pkg: another pkg \(pid \d+\) is changing the system \(`pkg install big`\); try again when it has finished\nconcurrent 1$/m, out);
+    assert.match(out, new RegExp(`^terminated 143\ninstalled big 1\\.0\\.0 \\(${BIG_FILE_COUNT} files\\)\n${BIG_FILE_COUNT}\n.*transaction\\.toml': No such file or directory\n0$`, 'm'), out);
+  });
+
+  test('versions: no downgrade, another build only with --reinstall, search shows the installed version; /boot packages cannot be removed', async () => {
+    // The image has coreutils, kernel and edit 0.1.0; the repository offers an older coreutils and other builds of kernel and edit.
+    const repo = variantRepo('versions', (dir, entries) => [
+      ...entries,
+      { ...addPackage(dir, 'coreutils', [file('usr/share/coreutils/old', 'old\n')], keys.secretKey), version: '0.0.1' },
+      { ...addPackage(dir, 'kernel', [file('boot/kernel.js', 'not a kernel\n')], keys.secretKey), version: '0.1.0' },
+      { ...addPackage(dir, 'edit', [file('usr/share/edit/rebuilt', 'rebuilt\n')], keys.secretKey), version: '0.1.0' },
+    ]);
+    const r = await withRepo(repo, [
+      'pkg remove kernel; echo "remove-kernel $?"',
+      'pkg upgrade; echo "upgrade $?"',
+      'pkg install coreutils; pkg search coreutils; pkg search hello-ts',
+      'pkg upgrade --reinstall edit; echo "reinstall $?"; ls /bin/edit; cat /usr/share/edit/rebuilt',
+      'pkg install --reinstall edit; echo "misplaced $?"',
+      'pkg recover; ls /scheme/file.snapshots | wc -l',
+    ].join('; '));
+    const out = r.stdout + r.stderr;
+    assert.match(out, /^pkg: cannot remove kernel: the machine boots from \/boot\/\S+ \(upgrade it instead\)\nremove-kernel 1$/m, out);
+    const older = 'coreutils: the repository offers 0.0.1, older than the installed 0.1.0; kept (pkg never downgrades)';
+    const rebuilt = (name: string): string => `${name} 0.1.0 in the repository differs from the installed build; \`pkg upgrade --reinstall ${name}\` replaces it`;
+    assert.ok(out.includes(`${older}\n${rebuilt('edit')}\n${rebuilt('kernel')}\nevery package is up to date\nupgrade 0\n${older}\n`), out);
+    assert.match(out, /^coreutils 0\.0\.1 \[installed 0\.1\.0\]: coreutils: a test package\nhello-ts 0\.1\.0: hello-ts: /m, out);
+    assert.match(out, /^reinstalled edit 0\.1\.0 \(the repository's build\)\nreinstall 0\n.*'\/bin\/edit': No such file or directory\nrebuilt$/m, out);
+    assert.match(out, /^pkg: --reinstall is an option of `pkg upgrade` only\n.*\nmisplaced 2$/m, out);
+    assert.match(out, /^nothing to recover: no pkg was interrupted\n0$/m, out);
   });
 
   test('remove takes away the folders a package leaves empty, but never a top-level one', async () => {

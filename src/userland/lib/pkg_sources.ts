@@ -127,3 +127,19 @@ export function fetchVerified(offer: Offer): VerifiedPackage {
     throw error;
   }
 }
+
+/**
+ * Orders two versions (negative: `a` is older): dotted components compared left to right,
+ * as numbers where both are digits, else as strings (code-point order); where one runs out
+ * first and the rest were equal, the shorter is older (1.0 < 1.0.1). docs/packages.md §4.
+ */
+export function compareVersions(a: string, b: string): number {
+  const left = a.split('.');
+  const right = b.split('.');
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const [x, y] = [left[i]!, right[i]!];
+    const order = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
+    if (order !== 0) return Math.sign(order);
+  }
+  return Math.sign(left.length - right.length);
+}

@@ -1,40 +1,23 @@
 /**
  * What `pkg` changes on the system, and how it stays atomic (docs/packages.md §4): the records
  * of installed packages (/var/lib/pkg/NAME.toml, src/cookbook/installed.ts), writing and
- * removing a package's files, and the transaction around them: a RedoxFS snapshot of the root
- * taken through redoxfsd's control scheme (/scheme/file.snapshots) before the first change,
- * rolled back to if anything fails, deleted once everything is written. Deleting the snapshot
- * commits the volume, so a finished transaction is durable; a rolled-back one is too.
+ * removing a package's files, and the transaction around them. A transaction holds the journal
+ * (pkg_journal.ts: the lock, and what `pkg recover` needs) with the interrupting signals
+ * blocked; its change runs in a RedoxFS snapshot of the root taken through redoxfsd's control
+ * scheme (/scheme/file.snapshots), rolled back to if anything fails. The order at the end,
+ * commit (sync), remove the journal, sync, delete the snapshot, means that a pkg stopped at any
+ * point leaves a journal or a finished system. Deleting the snapshot commits the volume too.
  */
 import {
-  Errno, O_CREAT, O_RDONLY, O_STAT, O_TRUNC, O_WRONLY, SysError, close, fchmod, fsync, getpid, lstat, mkdir, open, readTextFile, readdir, rmdir, strerror, symlink, unlink, write,
-  writeFile,
+  Errno, O_CREAT, O_TRUNC, O_WRONLY, close, eprint, fchmod, getpid, lstat, mkdir, open, print, readTextFile, readdir, rmdir, symlink, unlink, write, writeFile,
 } from '../../libc/index.ts';
 import { INSTALLED_DIR, encodeInstallRecord, installRecordPath, isSymlinkMode, parseInstallRecord, type InstallRecord } from '../../cookbook/installed.ts';
 import { PackageError, type PackageEntry } from '../../cookbook/package.ts';
+import { describe, ensureDirectory, isErrno, onPath, syncRoot } from './pkg_fs.ts';
+import { JOURNAL_PATH, createJournal, interrupted, isAnotherRunningPkg, readJournal, refusal, removeJournal, withSignalsBlocked, type Journal } from './pkg_journal.ts';
 import { PkgError } from './pkg_sources.ts';
 
 export const SNAPSHOT_CONTROL = '/scheme/file.snapshots';
-
-/** `path: reason` for an errno, the message itself for anything else. */
-export function describe(error: unknown, path?: string): string {
-  if (error instanceof SysError) return path === undefined ? strerror(error.errno) : `${path}: ${strerror(error.errno)}`;
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Runs a file operation; an errno becomes a PkgError naming the path. */
-function onPath<T>(path: string, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof SysError) throw new PkgError(describe(error, path));
-    throw error;
-  }
-}
-
-function isErrno(error: unknown, ...codes: number[]): boolean {
-  return error instanceof SysError && codes.includes(error.errno);
-}
 
 // ---- records ----
 
@@ -43,7 +26,8 @@ export function readInstalled(): Map<string, InstallRecord> {
   const out = new Map<string, InstallRecord>();
   let names: string[];
   try {
-    names = readdir(`/${INSTALLED_DIR}`).map((d) => d.name).filter((n) => n.endsWith('.toml')).sort();
+    const journal = JOURNAL_PATH.slice(JOURNAL_PATH.lastIndexOf('/') + 1);
+    names = readdir(`/${INSTALLED_DIR}`).map((d) => d.name).filter((n) => n.endsWith('.toml') && n !== journal).sort();
   } catch (error) {
     if (isErrno(error, Errno.ENOENT)) return out;
     throw new PkgError(describe(error, `/${INSTALLED_DIR}`));
@@ -73,19 +57,6 @@ export function removeRecord(name: string): void {
 }
 
 // ---- files ----
-
-/** Makes `dir` and its parents (0755) as needed; an existing file in the way fails later with ENOTDIR. */
-function ensureDirectory(dir: string): void {
-  const parts = dir.split('/').filter(Boolean);
-  for (let i = 1; i <= parts.length; i++) {
-    const path = '/' + parts.slice(0, i).join('/');
-    try {
-      mkdir(path, 0o755);
-    } catch (error) {
-      if (!isErrno(error, Errno.EEXIST)) throw new PkgError(describe(error, path));
-    }
-  }
-}
 
 /** The file at `path` if there is one (not following a symlink), else null. */
 function existingMode(path: string): number | null {
@@ -168,69 +139,174 @@ export function conflicts(name: string, entries: readonly PackageEntry[], instal
 // ---- the transaction ----
 
 class Snapshot {
-  private constructor(readonly path: string) {}
+  constructor(readonly path: string) {}
 
-  static take(): Snapshot {
-    const path = `${SNAPSHOT_CONTROL}/pkg-${getpid()}-${Date.now()}`;
+  static named(journal: Journal): Snapshot | null {
+    const name = journal.snapshot.slice(journal.snapshot.lastIndexOf('/') + 1);
+    return journal.snapshot.startsWith(`${SNAPSHOT_CONTROL}/`) && snapshotNames().includes(name) ? new Snapshot(journal.snapshot) : null;
+  }
+
+  take(): void {
     try {
-      mkdir(path);
+      mkdir(this.path);
     } catch (error) {
       if (isErrno(error, Errno.ENODEV, Errno.ENOENT)) throw new PkgError(`the root filesystem cannot take snapshots (no ${SNAPSHOT_CONTROL}), so nothing can be installed atomically; nothing was changed`);
-      throw new PkgError(`cannot take a snapshot before changing the system: ${describe(error, path)}`);
+      throw new PkgError(`cannot take a snapshot before changing the system: ${describe(error, this.path)}; nothing was changed`);
     }
-    return new Snapshot(path);
   }
 
   rollback(): void {
-    const fd = open(this.path, O_WRONLY);
-    try {
-      write(fd, 'rollback\n');
-    } finally {
-      close(fd);
-    }
+    onPath(this.path, () => {
+      const fd = open(this.path, O_WRONLY);
+      try {
+        write(fd, 'rollback\n');
+      } finally {
+        close(fd);
+      }
+    });
   }
 
   delete(): void {
-    unlink(this.path);
+    onPath(this.path, () => unlink(this.path));
+  }
+}
+
+/** The snapshots of the root; none where it cannot take any. */
+function snapshotNames(): string[] {
+  try {
+    return readdir(SNAPSHOT_CONTROL).map((d) => d.name);
+  } catch (error) {
+    if (isErrno(error, Errno.ENODEV, Errno.ENOENT)) return [];
+    throw new PkgError(`cannot list the snapshots: ${describe(error, SNAPSHOT_CONTROL)}`);
   }
 }
 
 /**
- * Runs `work` (which changes the root filesystem) all or nothing: a snapshot first; if `work`
- * throws, the root is rolled back to it and a PkgError says so; the snapshot is deleted after.
+ * Deletes the `pkg-PID-TIME` snapshots that no journal names and no running pkg owns: left by
+ * a pkg stopped after it removed its journal, so the system is complete and they only cost
+ * space. Returns how many it deleted.
  */
-export function atomically(what: string, work: () => void): void {
-  const snapshot = Snapshot.take();
+function deleteStraySnapshots(keep: string): number {
+  let deleted = 0;
+  for (const name of snapshotNames()) {
+    const pid = /^pkg-(\d+)-\d+$/.exec(name)?.[1];
+    const path = `${SNAPSHOT_CONTROL}/${name}`;
+    if (pid === undefined || path === keep || isAnotherRunningPkg(Number(pid))) continue;
+    new Snapshot(path).delete();
+    eprint(`pkg: note: deleted the snapshot ${path}, left by a pkg that was stopped after finishing its work (the system is complete)`);
+    deleted++;
+  }
+  return deleted;
+}
+
+/** Makes a change final: removes the journal, then the snapshot. The problem that stopped it, if any, for the caller's message. */
+function closeOut(snapshot: Snapshot): string | null {
+  try {
+    removeJournal();
+  } catch (error) {
+    return `${describe(error)}: \`pkg recover --discard\` removes it and the snapshot ${snapshot.path}, keeping the system as it is`;
+  }
+  try {
+    syncRoot();
+    snapshot.delete();
+  } catch (error) {
+    return `cannot delete the snapshot: ${describe(error)} (it only costs space; remove it with rm)`;
+  }
+  return null;
+}
+
+/** Snapshots the root, runs `work`, commits it, or rolls everything back if it throws. */
+function changeAtomically(snapshot: Snapshot, what: string, work: () => void): void {
   try {
     work();
   } catch (error) {
+    const failure = `${what} failed: ${describe(error)}`;
     try {
       snapshot.rollback();
     } catch (rollbackError) {
-      throw new PkgError(`${what} failed: ${describe(error)}; and rolling back failed too (${describe(rollbackError)}): the snapshot ${snapshot.path} is kept for \`echo rollback > ${snapshot.path}\``);
+      throw new PkgError(`${failure}; and rolling back failed too (${describe(rollbackError)}): \`pkg recover\` tries again`);
     }
-    deleteSnapshot(snapshot);
-    throw new PkgError(`${what} failed: ${describe(error)}; rolled back, the system is unchanged`);
+    const problem = closeOut(snapshot);
+    throw new PkgError(`${failure}; rolled back, the system is unchanged${problem === null ? '' : `; but ${problem}`}`);
   }
-  onPath('/', syncRoot);
-  deleteSnapshot(snapshot);
+  syncRoot();
+  const problem = closeOut(snapshot);
+  if (problem !== null) throw new PkgError(`${what}: done, but ${problem}`);
 }
 
-/** fsync on the root makes redoxfsd commit the whole volume before it answers. */
-function syncRoot(): void {
-  const fd = open('/', O_RDONLY | O_STAT);
+/** Runs a change inside a transaction; called at most once. */
+export type Change = (what: string, work: () => void) => void;
+
+/**
+ * Runs one pkg command that changes the system (`operation`, e.g. `install big`) as one
+ * transaction: interrupting signals blocked and the journal held from before it reads what is
+ * installed to after its change is committed or rolled back, so its checks stay true. `body`
+ * plans, then calls `change` at most once; if it throws before that, the journal just goes.
+ */
+export function transaction<T>(operation: string, body: (change: Change) => T): T {
+  return withSignalsBlocked(() => {
+    const snapshot = new Snapshot(`${SNAPSHOT_CONTROL}/pkg-${getpid()}-${Date.now()}`);
+    createJournal(operation, snapshot.path);
+    let journalHandedOver = false;
+    const change: Change = (what, work) => {
+      if (journalHandedOver) throw new Error('pkg: a transaction makes one change');
+      snapshot.take();
+      journalHandedOver = true;
+      changeAtomically(snapshot, what, work);
+    };
+    let result: T;
+    try {
+      deleteStraySnapshots(snapshot.path);
+      result = body(change);
+    } catch (error) {
+      if (!journalHandedOver) releaseAfter(error);
+      throw error;
+    }
+    if (!journalHandedOver) removeJournal();
+    return result;
+  });
+}
+
+/** Removes the journal of a transaction that failed before changing anything, keeping `error` the main message. */
+function releaseAfter(error: unknown): void {
   try {
-    fsync(fd);
-  } finally {
-    close(fd);
+    removeJournal();
+  } catch (removeError) {
+    throw new PkgError(`${describe(error)}; nothing was changed, but ${describe(removeError)} (\`pkg recover\` removes it)`);
   }
 }
 
-/** Only called once the change is done (or undone) and committed: a snapshot left behind costs space, nothing else. */
-function deleteSnapshot(snapshot: Snapshot): void {
-  try {
-    snapshot.delete();
-  } catch (error) {
-    throw new PkgError(`cannot delete the snapshot ${snapshot.path}: ${describe(error)} (remove it with rm)`);
-  }
+/**
+ * `pkg recover`: undoes what an interrupted pkg left, by rolling the root back to the snapshot
+ * its journal names, or with `discard` keeps the system as it is; either way removes journal and
+ * snapshot, and any stray snapshot. Says what it did.
+ */
+export function recover(discard: boolean): void {
+  withSignalsBlocked(() => {
+    const journal = readJournal();
+    if (journal !== null && isAnotherRunningPkg(journal.pid)) throw new PkgError(`${refusal(journal)}; nothing to recover`);
+    if (journal === null) {
+      if (deleteStraySnapshots('') === 0) print('nothing to recover: no pkg was interrupted');
+      return;
+    }
+    const snapshot = Snapshot.named(journal);
+    if (snapshot === null) {
+      removeJournal();
+      syncRoot();
+      print(`${interrupted(journal)} was stopped before it took its snapshot, so it changed nothing; removed its journal`);
+    } else if (discard) {
+      finishRecovery(snapshot);
+      print(`kept the system as ${interrupted(journal)} left it (the files it wrote stay, unrecorded); removed its journal and snapshot`);
+    } else {
+      snapshot.rollback();
+      finishRecovery(snapshot);
+      print(`rolled the root volume back to the snapshot taken when ${interrupted(journal)} began: everything written to it since ${journal.started}, by any program, is undone`);
+    }
+    deleteStraySnapshots('');
+  });
+}
+
+function finishRecovery(snapshot: Snapshot): void {
+  const problem = closeOut(snapshot);
+  if (problem !== null) throw new PkgError(problem);
 }
