@@ -8,7 +8,7 @@
  */
 import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { assembleImage, configFile, cookConfig, loadConfig } from '../src/cookbook/image.ts';
 import { progress, summary } from '../src/cli/commands/_common.ts';
 
@@ -35,7 +35,8 @@ async function main(): Promise<number> {
   const image = assembleImage(config, { root, live: join(dist, 'initfs.img') });
   const built = report.results.filter((r) => r.status === 'built').length;
   const ms = (performance.now() - started).toFixed(0);
-  process.stdout.write(`${built} of ${report.results.length} recipes built; build/base/harddrive.img and dist/initfs.img ${image.upToDate ? 'up to date' : 'written'} (${image.packages.length} packages) in ${ms} ms\n`);
+  const images = image.upToDate ? 'build/base/harddrive.img and dist/initfs.img up to date' : `wrote ${image.written.map((path) => relative(root, path)).join(' and ')}`;
+  process.stdout.write(`${built} of ${report.results.length} recipes built; ${images} (${image.packages.length} packages) in ${ms} ms\n`);
   return 0;
 }
 

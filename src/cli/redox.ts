@@ -47,6 +47,24 @@ commands:
   help  show this message
 `;
 
+const RUN_USAGE = `usage: redox run [IMAGE] [options]
+
+Boots IMAGE (default: build/base/harddrive.img, made by npm install) on this terminal.
+IMAGE is a RedoxFS disk (the root filesystem lives on it) or a bare initfs archive (the
+root is then a RAM copy of it).
+
+options:
+  -c COMMAND             run one shell command, print its output and exit with its status
+  --ephemeral            keep the disk's writes in memory; the image file is left untouched
+  --password-file FILE   an encrypted disk's password (default: $REDOXFS_PASSWORD, or a prompt)
+  --repo DIR             hand the package repository DIR to the OS, read-only, as /scheme/repo
+                         for \`pkg\` (default: build/repo when it holds repo.idx)
+  --no-repo              hand the OS no repository
+  --memory MIB           the machine's memory (default 128, at least 16)
+  --trace                log every system call with its result
+  -h, --help             show this message
+`;
+
 export const DEFAULT_IMAGE = fileURLToPath(new URL('../build/base/harddrive.img', import.meta.url));
 export const DEFAULT_REPO = fileURLToPath(new URL('../build/repo', import.meta.url));
 
@@ -56,6 +74,8 @@ function usageError(message: string): number {
 }
 
 interface RunArgs {
+  /** Print the usage and boot nothing. */
+  help: boolean;
   image: string;
   command: string | undefined;
   trace: boolean;
@@ -67,11 +87,13 @@ interface RunArgs {
 }
 
 function parseRun(args: string[]): RunArgs | string {
-  const parsed: RunArgs = { image: DEFAULT_IMAGE, command: undefined, trace: false, ephemeral: false, passwordFile: undefined, memoryMiB: 128, repoDir: undefined };
+  const parsed: RunArgs = { help: false, image: DEFAULT_IMAGE, command: undefined, trace: false, ephemeral: false, passwordFile: undefined, memoryMiB: 128, repoDir: undefined };
   let imageGiven = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '-c') {
+    if (arg === '-h' || arg === '--help') {
+      parsed.help = true;
+    } else if (arg === '-c') {
       if (i + 1 >= args.length) return '-c needs a command';
       parsed.command = args[++i];
     } else if (arg === '--trace') {
@@ -143,7 +165,14 @@ function repoOption(repoDir: string | null | undefined): { repoDir?: string } {
 
 async function run(args: string[]): Promise<number> {
   const parsed = parseRun(args);
-  if (typeof parsed === 'string') return usageError(parsed);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`redox run: ${parsed}\n${RUN_USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(RUN_USAGE);
+    return 0;
+  }
   if (!existsSync(parsed.image)) {
     process.stderr.write(`redox: no boot image at ${parsed.image} (run \`npm run build\` to make the default one)\n`);
     return 1;

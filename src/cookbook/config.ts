@@ -11,6 +11,7 @@
  * parses one text, merges parsed configurations and checks the merged whole.
  */
 import { FieldChecker, octalMode, quoteList, type Table } from './fields.ts';
+import { PACKAGE_NAME as NAME } from './package.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -95,7 +96,6 @@ const GENERAL_KEYS = ['size', 'encrypt'];
 const FILE_KEYS = ['path', 'contents', 'symlink', 'directory', 'mode', 'owner', 'group'];
 const USER_KEYS = ['uid', 'gid', 'home', 'shell', 'gecos', 'password', 'password_hash', 'groups'];
 const GROUP_KEYS = ['gid'];
-const NAME = /^[a-z0-9][a-z0-9._+-]*$/;
 const ACCOUNT_NAME = /^[a-z_][a-z0-9_-]*$/;
 const VERSION = /^\d+(\.\d+)*([-+][0-9A-Za-z.+-]+)?$/;
 const PHC_ARGON2ID = /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;

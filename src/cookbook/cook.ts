@@ -8,7 +8,9 @@
  * Layout under the build folder (default build/):
  *   cookbook/NAME/{source,stage,work,sysroot}/   fetched source, built files, scratch, deps' stages
  *   cookbook/NAME/cache.json                     the cache record
- *   cookbook/NAME/build.log                      the recipe's log (kept after failures)
+ *   cookbook/NAME/build.log                      the last real build's log (kept after failures;
+ *                                                a cached cook leaves it alone)
+ *   cookbook/NAME/fetch.log                      the last fetch's log (every cook fetches first)
  *   cookbook/downloads/                          tarballs by hash
  *   repo/NAME.pkgar, repo/NAME.toml, repo/repo.idx
  *   id_ed25519.toml, id_ed25519.pub.toml         the signing key pair (made on first use)
@@ -57,7 +59,8 @@ export interface CookedRecipe {
 
 export type CookEvent =
   | { type: 'plan'; order: string[] }
-  | { type: 'start'; name: string }
+  /** A recipe starts a real build (a cached one sends no start). */
+  | { type: 'start'; name: string; reason: string; total: number }
   | { type: 'done'; result: CookedRecipe; finished: number; total: number };
 
 export interface CookReport {
@@ -87,6 +90,9 @@ export class Layout {
   }
   log(name: string): string {
     return join(this.recipe(name), 'build.log');
+  }
+  fetchLog(name: string): string {
+    return join(this.recipe(name), 'fetch.log');
   }
   fetch(name: string): { downloads: string; source: string; stamp: string } {
     return { downloads: join(this.buildDir, 'cookbook', 'downloads'), source: join(this.recipe(name), 'source'), stamp: join(this.recipe(name), 'source.stamp') };
@@ -158,23 +164,28 @@ export async function cook(names: readonly string[], options: CookOptions = {}):
   const started = performance.now();
   const book = openCookbook(options);
   const { layout, recipes } = book;
-  const order = buildOrder(recipes, names.length > 0 ? names : [...recipes.keys()], join(book.recipesDir, '..')).map((r) => r.name);
+  const order = buildOrder(recipes, names.length > 0 ? names : [...recipes.keys()], join(book.recipesDir, '..'), book.recipesDir).map((r) => r.name);
   options.onEvent?.({ type: 'plan', order });
   const keys = options.fetchOnly ? null : loadOrCreateKeys(layout.buildDir);
   const outputs = new Map<string, string>();
   let finished = 0;
   let changed = false;
+  // The log each recipe is writing now (fetch.log, then build.log if it builds): a failure is
+  // noted in the log of the step that failed, and the report points there.
+  const currentLog = new Map<string, string>();
+  const startLog = (name: string, file: string, header: string): ((text: string) => void) => {
+    writeFileSync(file, `# ${header} at ${new Date().toISOString()}\n`);
+    currentLog.set(name, file);
+    return (text) => appendFileSync(file, `${text}\n`);
+  };
 
   const cookOne = async (name: string): Promise<CookedRecipe> => {
     const recipe = recipes.get(name)!;
     const t0 = performance.now();
     mkdirSync(layout.recipe(name), { recursive: true });
-    const logFile = layout.log(name);
-    writeFileSync(logFile, `# cooking ${name} ${recipe.package.version} (${recipe.build.template}) at ${new Date().toISOString()}\n`);
-    const log = (text: string): void => appendFileSync(logFile, `${text}\n`);
-    const result = (status: CookStatus, reason: string, pkg?: IndexEntry): CookedRecipe => ({ name, status, reason, ms: Math.round(performance.now() - t0), log: logFile, ...(pkg ? { package: pkg } : {}) });
-    options.onEvent?.({ type: 'start', name });
-    const source = await fetchSource(recipe, layout.fetch(name), log);
+    const what = `${name} ${recipe.package.version} (${recipe.build.template})`;
+    const result = (status: CookStatus, reason: string, pkg?: IndexEntry): CookedRecipe => ({ name, status, reason, ms: Math.round(performance.now() - t0), log: currentLog.get(name)!, ...(pkg ? { package: pkg } : {}) });
+    const source = await fetchSource(recipe, layout.fetch(name), startLog(name, layout.fetchLog(name), `fetching ${what}`));
     if (options.fetchOnly) return result('fetched', source.dir ?? 'no source');
     const template = TEMPLATE_TABLE[recipe.build.template];
     const tracked = template.sourceKey && recipe.source?.kind === 'path' && source.dir === recipe.source.path;
@@ -187,13 +198,17 @@ export async function cook(names: readonly string[], options: CookOptions = {}):
     const record = readRecord(layout.record(name));
     const stale = options.force ? 'forced' : staleReason(record, key, stage);
     if (stale === null) {
+      // The last build's log still describes the stage, so it is left as it is.
+      currentLog.set(name, layout.log(name));
       outputs.set(name, record!.output);
       const existing = packagedEntry(layout.repo, name, keys!.publicKey);
       if (existing) return result('cached', 'unchanged', existing);
       changed = true;
-      log('stage unchanged; packaging again (archive missing, altered or signed by another key)');
+      appendFileSync(layout.log(name), `# ${new Date().toISOString()}: stage unchanged; packaging again (archive missing, altered or signed by another key)\n`);
       return result('cached', 'repackaged', packageStage(recipe, stage, layout.repo, keys!));
     }
+    const log = startLog(name, layout.log(name), `building ${what}`);
+    options.onEvent?.({ type: 'start', name, reason: stale, total: order.length });
     log(`building: ${stale}`);
     outputs.set(name, await buildFresh(book, recipe, source.dir, key, log));
     changed = true;
@@ -208,8 +223,9 @@ export async function cook(names: readonly string[], options: CookOptions = {}):
       options.onEvent?.({ type: 'done', result: done, finished: ++finished, total: order.length });
       return done;
     } catch (err) {
-      appendFileSync(layout.log(name), `FAILED: ${errorText(err)}\n`);
-      const failed: CookedRecipe = { name, status: 'failed', reason: errorText(err), ms: 0, log: layout.log(name) };
+      const logFile = currentLog.get(name) ?? layout.log(name);
+      appendFileSync(logFile, `FAILED: ${errorText(err)}\n`);
+      const failed: CookedRecipe = { name, status: 'failed', reason: errorText(err), ms: 0, log: logFile };
       options.onEvent?.({ type: 'done', result: failed, finished: ++finished, total: order.length });
       throw err;
     }
@@ -217,7 +233,7 @@ export async function cook(names: readonly string[], options: CookOptions = {}):
   const results = order.map((name): CookedRecipe => {
     const r = settled.get(name)!;
     if (r.status === 'ok') return r.value;
-    if (r.status === 'failed') return { name, status: 'failed', reason: errorText(r.error), ms: 0, log: layout.log(name) };
+    if (r.status === 'failed') return { name, status: 'failed', reason: errorText(r.error), ms: 0, log: currentLog.get(name) ?? layout.log(name) };
     const skipped: CookedRecipe = { name, status: 'skipped', reason: `dependency ${r.because} failed`, ms: 0, log: layout.log(name) };
     options.onEvent?.({ type: 'done', result: skipped, finished: ++finished, total: order.length });
     return skipped;

@@ -25,14 +25,21 @@ function where(recipe: Recipe, displayRoot: string | undefined): string {
   return `recipe ${recipe.name} (${displayRoot ? relative(displayRoot, recipe.file) : recipe.file})`;
 }
 
+/** Where a recipe named `name` would be, for messages: under the recipes folder actually searched. */
+export function recipePlaceFor(name: string, recipesDir = 'recipes'): string {
+  const rel = relative(process.cwd(), recipesDir);
+  const shown = rel === '' || rel.startsWith('..') ? recipesDir : rel;
+  return `${shown}/<category>/${name}/recipe.toml`;
+}
+
 /**
  * The recipes `roots` need (themselves, their build and runtime dependencies, transitively), in
  * an order where every recipe comes after its build dependencies. Ties keep name order, so
- * the order is deterministic.
+ * the order is deterministic. `recipesDir` is only named in messages.
  */
-export function buildOrder(recipes: ReadonlyMap<string, Recipe>, roots: readonly string[], displayRoot?: string): Recipe[] {
+export function buildOrder(recipes: ReadonlyMap<string, Recipe>, roots: readonly string[], displayRoot?: string, recipesDir?: string): Recipe[] {
   for (const root of roots) {
-    if (!recipes.has(root)) throw new GraphError(root, '(name)', `no recipe named ${JSON.stringify(root)} (looked for recipes/<category>/${root}/recipe.toml)`);
+    if (!recipes.has(root)) throw new GraphError(root, '(name)', `no recipe named ${JSON.stringify(root)} (looked for ${recipePlaceFor(root, recipesDir)})`);
   }
   const needed = new Set<string>();
   const visitNeed = (name: string): void => {
@@ -42,7 +49,7 @@ export function buildOrder(recipes: ReadonlyMap<string, Recipe>, roots: readonly
     for (const [field, deps] of [['[build] dependencies', recipe.build.dependencies], ['[package] dependencies', recipe.package.dependencies]] as const) {
       for (const dep of deps) {
         if (!recipes.has(dep)) {
-          throw new GraphError(name, field, `${where(recipe, displayRoot)}: ${field}: ${JSON.stringify(dep)} has no recipe (looked for recipes/<category>/${dep}/recipe.toml)`);
+          throw new GraphError(name, field, `${where(recipe, displayRoot)}: ${field}: ${JSON.stringify(dep)} has no recipe (looked for ${recipePlaceFor(dep, recipesDir)})`);
         }
         visitNeed(dep);
       }

@@ -13,10 +13,13 @@
  * 4. Write the tree as a fresh RedoxFS volume (build/NAME/harddrive.img) and, if asked, the same
  *    tree as an initfs archive (a live image whose root is a RAM copy).
  *
- * An image whose inputs (configuration, signed index, key) are unchanged is not written again
- * while its files exist (build/NAME/image.json records the inputs): what a booted system wrote to
- * its disk is the user's, as with Redox's `make`, and only `redox image --force` or `redox
- * rebuild` start it afresh. An encrypted one is always rebuilt (its password is not recorded).
+ * An output (the disk, the live archive) whose inputs (configuration, the index entries of the
+ * packages it installs, key) are unchanged is not written again while it exists
+ * (build/NAME/image.json records the inputs of each output; cooking a package the image does not
+ * hold changes none of them, and asking for a live archive too writes only the archive): what a
+ * booted system wrote to its disk is the user's, as with Redox's `make`, and only `redox image
+ * --force` or `redox rebuild` start it afresh. An encrypted one is always rebuilt (its password
+ * is not recorded).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +30,9 @@ import { buildInitfs, parseInitfs, type InitfsFile } from '../syscall/initfs.ts'
 import { hashPassword } from '../userland/lib/accounts.ts';
 import { sha256Hex } from './cache.ts';
 import { accountFiles, checkConfig, ConfigError, DEFAULT_SIZE_MIB, mergeConfigs, parseConfig, resolveId, type ImageConfig } from './config.ts';
-import { cook, layoutFor, type CookOptions, type CookReport, type Layout } from './cook.ts';
+import { cook, layoutFor, openCookbook, type CookOptions, type CookReport, type Layout } from './cook.ts';
+import { recipePlaceFor } from './graph.ts';
+import type { Recipe } from './recipe.ts';
 import { encodeInstallRecord, installRecordOf, installRecordPath } from './installed.ts';
 import { readPublicKey, PUBLIC_KEY_FILE } from './keys.ts';
 import { matchesIndex, PackageError, readIndex, readPackage, toHex, type IndexEntry } from './package.ts';
@@ -85,9 +90,38 @@ export function loadConfig(file: string): ImageConfig {
   return config;
 }
 
-/** Cooks every package the configuration names (and their build and runtime dependencies). */
-export function cookConfig(config: ImageConfig, options: CookOptions): Promise<CookReport> {
+/**
+ * Checks the configuration's [packages] against the recipes, before anything is cooked: each
+ * has a recipe, a pinned version is the recipe's, and every runtime dependency (the recipes'
+ * [package] dependencies, transitively) is listed too, as assembling will demand.
+ */
+export function checkConfigRecipes(config: ImageConfig, recipes: ReadonlyMap<string, Recipe>, recipesDir: string): void {
+  const names = Object.keys(config.packages).sort();
+  for (const name of names) {
+    const recipe = recipes.get(name);
+    if (!recipe) throw new ConfigError(config.file, `[packages] ${name}`, `no recipe named ${JSON.stringify(name)} (looked for ${recipePlaceFor(name, recipesDir)}); check the name`);
+    const version = config.packages[name]!;
+    if (version !== '*' && version !== recipe.package.version) throw new ConfigError(config.file, `[packages] ${name}`, `wants version ${version}, but its recipe (${shown(recipe.file)}) makes ${recipe.package.version}`);
+  }
+  for (const name of names) {
+    for (const dep of recipes.get(name)!.package.dependencies) {
+      if (!(dep in config.packages)) throw new ConfigError(config.file, '[packages]', `${name} depends on ${dep}, which the configuration does not list; add ${dep} = "*" (an image holds exactly the packages its configuration lists)`);
+    }
+  }
+}
+
+/** Cooks every package the configuration names (and their build and runtime dependencies), after checking them against the recipes. */
+export async function cookConfig(config: ImageConfig, options: CookOptions): Promise<CookReport> {
+  const book = openCookbook(options);
+  checkConfigRecipes(config, book.recipes, book.recipesDir);
   return cook(Object.keys(config.packages).sort(), options);
+}
+
+/** Refuses an encrypted configuration without a password, and a password for an unencrypted one. */
+export function checkPassword(config: ImageConfig, password: string | undefined): void {
+  const encrypt = config.general.encrypt ?? false;
+  if (encrypt && password === undefined) throw new ConfigError(config.file, '[general] encrypt', 'the image is to be encrypted but no password was given (--password-file FILE or $REDOXFS_PASSWORD)');
+  if (!encrypt && password !== undefined) throw new ConfigError(config.file, '[general] encrypt', 'a password was given but the configuration does not set encrypt = true');
 }
 
 export interface ImageOptions {
@@ -113,8 +147,10 @@ export interface ImageReport {
   packages: IndexEntry[];
   /** Entries (files, folders, symlinks) written. */
   entries: number;
-  /** The image was up to date and left as it was. */
+  /** Every output was up to date and left as it was. */
   upToDate: boolean;
+  /** The outputs written this time (the others were up to date). */
+  written: string[];
   ms: number;
 }
 
@@ -156,7 +192,6 @@ class Tree {
 
 interface Repository {
   key: Uint8Array;
-  indexBytes: Uint8Array;
   packages: IndexEntry[];
 }
 
@@ -184,7 +219,7 @@ function resolvePackages(config: ImageConfig, layout: Layout): Repository {
     const version = config.packages[pkg.name]!;
     if (version !== '*' && version !== pkg.version) throw new ConfigError(config.file, `[packages] ${pkg.name}`, `wants version ${version}, but the repository has ${pkg.version}`);
   }
-  return { key, indexBytes, packages };
+  return { key, packages };
 }
 
 function installPackages(tree: Tree, repo: Repository, layout: Layout): void {
@@ -240,16 +275,21 @@ function liveArchive(files: readonly TreeEntry[]): Uint8Array {
   return buildInitfs(all, Date.now());
 }
 
+/** What each output was last written from: output path -> hash of its inputs. */
 interface Stamp {
-  key: string;
+  outputs: Record<string, string>;
 }
 
-function readStamp(path: string): Stamp | null {
+/** The stamp, or an empty one if it is missing, unreadable or of an older form (its outputs are then written again). */
+function readStamp(path: string): Stamp {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Stamp;
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const outputs = typeof parsed === 'object' && parsed !== null && 'outputs' in parsed ? parsed.outputs : null;
+    if (typeof outputs === 'object' && outputs !== null && Object.values(outputs).every((v) => typeof v === 'string')) return { outputs: outputs as Record<string, string> };
   } catch {
-    return null;
+    // Treated as no stamp: every output is written.
   }
+  return { outputs: {} };
 }
 
 /**
@@ -263,17 +303,18 @@ export function assembleImage(config: ImageConfig, options: ImageOptions = {}): 
   const disk = options.output ?? join(layout.buildDir, imageName(config.file), 'harddrive.img');
   const live = options.live ?? null;
   const encrypt = config.general.encrypt ?? false;
-  if (encrypt && options.password === undefined) throw new ConfigError(config.file, '[general] encrypt', 'the image is to be encrypted but no password was given (--password-file FILE or $REDOXFS_PASSWORD)');
-  if (!encrypt && options.password !== undefined) throw new ConfigError(config.file, '[general] encrypt', 'a password was given but the configuration does not set encrypt = true');
+  checkPassword(config, options.password);
   const repo = resolvePackages(config, layout);
   step(`${repo.packages.length} packages: ${repo.packages.map((p) => p.name).join(', ')}`);
 
   const stampFile = join(dirname(disk), 'image.json');
-  const outputs = [disk, ...(live ? [live] : [])];
-  const key = sha256Hex(JSON.stringify([IMAGE_FORMAT, config, sha256Hex(repo.indexBytes), toHex(repo.key), outputs]));
+  // Only what this image installs: the whole index changes whenever any recipe is cooked.
+  const installed = repo.packages.map((p) => [p.name, p.version, p.sha256, p.dependencies]);
+  const inputsOf = (output: string): string => sha256Hex(JSON.stringify([IMAGE_FORMAT, config, installed, toHex(repo.key), output, output === disk ? 'disk' : 'live']));
   const stamp = readStamp(stampFile);
-  if (!options.force && !encrypt && stamp?.key === key && outputs.every((path) => existsSync(path))) {
-    return { disk, live, packages: repo.packages, entries: 0, upToDate: true, ms: Math.round(performance.now() - started) };
+  const stale = [disk, ...(live ? [live] : [])].filter((path) => options.force || encrypt || stamp.outputs[path] !== inputsOf(path) || !existsSync(path));
+  if (stale.length === 0) {
+    return { disk, live, packages: repo.packages, entries: 0, upToDate: true, written: [], ms: Math.round(performance.now() - started) };
   }
 
   const tree = new Tree(config);
@@ -282,15 +323,18 @@ export function assembleImage(config: ImageConfig, options: ImageOptions = {}): 
   if (!tree.entries.has(INITFS_PATH)) throw new ConfigError(config.file, '[packages]', `no package installs /${INITFS_PATH}, so the image cannot boot; add initfs (and kernel, init) to [packages]`);
   const files = tree.sorted();
   const sizeMiB = config.general.size ?? DEFAULT_SIZE_MIB;
-  step(`writing ${shown(disk)} (${files.length} entries, ${sizeMiB} MiB${encrypt ? ', encrypted' : ''})`);
-  mkdirSync(dirname(disk), { recursive: true });
-  writeFileTree(disk, files, { sizeBytes: sizeMiB * 1024 * 1024, ...(options.password !== undefined ? { password: options.password } : {}), ...(options.kdf ? { kdf: options.kdf } : {}) });
-  if (live) {
+  if (stale.includes(disk)) {
+    step(`writing ${shown(disk)} (${files.length} entries, ${sizeMiB} MiB${encrypt ? ', encrypted' : ''})`);
+    mkdirSync(dirname(disk), { recursive: true });
+    writeFileTree(disk, files, { sizeBytes: sizeMiB * 1024 * 1024, ...(options.password !== undefined ? { password: options.password } : {}), ...(options.kdf ? { kdf: options.kdf } : {}) });
+  }
+  if (live && stale.includes(live)) {
     step(`writing ${shown(live)} (the same tree as a live initfs archive)`);
     mkdirSync(dirname(live), { recursive: true });
     writeFileSync(live, liveArchive(files));
   }
   mkdirSync(dirname(stampFile), { recursive: true });
-  writeFileSync(stampFile, `${JSON.stringify({ key } satisfies Stamp, null, 1)}\n`);
-  return { disk, live, packages: repo.packages, entries: files.length, upToDate: false, ms: Math.round(performance.now() - started) };
+  const written: Stamp = { outputs: { ...stamp.outputs, ...Object.fromEntries(stale.map((path) => [path, inputsOf(path)])) } };
+  writeFileSync(stampFile, `${JSON.stringify(written, null, 1)}\n`);
+  return { disk, live, packages: repo.packages, entries: files.length, upToDate: false, written: stale, ms: Math.round(performance.now() - started) };
 }

@@ -22,6 +22,9 @@ export const PATH_MAX = 256;
 /** Bytes 0..SIGNED_FROM are the magic and the signature; the signature covers the rest of the header and the entry table. */
 export const SIGNED_FROM = 72;
 
+/** A recipe's, and so a package's, name: lowercase letters, digits, . _ + -, not starting with a sign. */
+export const PACKAGE_NAME = /^[a-z0-9][a-z0-9._+-]*$/;
+
 export const S_IFMT = 0o170000;
 export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
@@ -253,9 +256,44 @@ export function readIndex(bytes: Uint8Array, trustedKey: Uint8Array): RepoIndex 
   const length = view.getUint32(108, true);
   if (HEADER_SIZE + length !== bytes.length) throw new PackageError(`${what}: the header says ${length} bytes of body, the file holds ${bytes.length - HEADER_SIZE}`);
   checkSignature(bytes, bytes.length, trustedKey, what);
-  const parsed = JSON.parse(decoder.decode(bytes.subarray(HEADER_SIZE))) as RepoIndex;
-  if (!Array.isArray(parsed.packages)) throw new PackageError(`${what}: no package list`);
-  return parsed;
+  let body: unknown;
+  try {
+    body = JSON.parse(decoder.decode(bytes.subarray(HEADER_SIZE)));
+  } catch (err) {
+    throw new PackageError(`${what}: the body is not UTF-8 JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const packages = isRecord(body) ? body.packages : undefined;
+  if (!Array.isArray(packages)) throw new PackageError(`${what}: expected a JSON object with a "packages" array`);
+  const seen = new Set<string>();
+  return {
+    packages: packages.map((item: unknown, i: number) => {
+      const entry = checkIndexEntry(item, `${what}: packages[${i}]`);
+      if (seen.has(entry.name)) throw new PackageError(`${what}: packages[${i}] name: ${JSON.stringify(entry.name)} is listed twice`);
+      seen.add(entry.name);
+      return entry;
+    }),
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * One index entry checked field by field: the signature proves who wrote the index, not that the
+ * writer wrote it well, and installers use these fields as file names and hashes.
+ */
+function checkIndexEntry(item: unknown, where: string): IndexEntry {
+  if (!isRecord(item)) throw new PackageError(`${where}: expected an object, found ${item === null ? 'null' : typeof item}`);
+  const bad = (field: string, expected: string): PackageError => new PackageError(`${where} ${field}: expected ${expected}, found ${JSON.stringify(item[field]) ?? 'nothing'}`);
+  const { name, version, description, sha256: hash, size, dependencies } = item;
+  if (typeof name !== 'string' || !PACKAGE_NAME.test(name)) throw bad('name', 'a package name (lowercase letters, digits, . _ + -)');
+  if (typeof version !== 'string' || version === '') throw bad('version', 'a non-empty string');
+  if (typeof description !== 'string') throw bad('description', 'a string');
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) throw bad('sha256', '64 lowercase hex digits');
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw bad('size', 'a whole number of bytes, 0 or more');
+  if (!Array.isArray(dependencies) || !dependencies.every((d: unknown) => typeof d === 'string' && PACKAGE_NAME.test(d))) throw bad('dependencies', 'an array of package names');
+  return { name, version, description, sha256: hash, size, dependencies: dependencies as string[] };
 }
 
 /** Checks a package file against its index entry (size and SHA-256) before it is even opened. */

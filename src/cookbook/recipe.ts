@@ -14,6 +14,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { FieldChecker, octalMode, quoteList, type Table } from './fields.ts';
+import { PACKAGE_NAME as NAME } from './package.ts';
 
 export const CATEGORIES = ['core', 'dev', 'games', 'gui', 'libs', 'net'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -86,7 +87,6 @@ export class RecipeError extends Error {
   }
 }
 
-const NAME = /^[a-z0-9][a-z0-9._+-]*$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 const INTEGRITY = /^sha(256|384|512)-[A-Za-z0-9+/]+={0,2}$/;
 const NPM_SPEC = /^((?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*)@(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$/;

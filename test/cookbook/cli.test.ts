@@ -1,10 +1,12 @@
 /**
- * The cookbook's subcommands (src/cli/commands/*.ts) as a user runs them: --help, bad usage
- * (status 2), progress and summary lines, a recipe error naming the recipe and field (status 1).
+ * The `redox` subcommands (src/cli/redox.ts and src/cli/commands/*.ts) as a user runs them:
+ * --help, bad usage (status 2), progress and summary lines, a recipe error naming the recipe
+ * and field (status 1); rebuild checks what it can before removing anything, and a password
+ * for an unencrypted configuration is refused.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT } from '../helpers.ts';
@@ -20,30 +22,48 @@ interface Outcome {
 }
 
 /**
- * Runs subcommands one after another in one child process (one tsx start-up for all), each
- * with its own captured stdout and stderr.
+ * Runs `redox NAME ARGS...` calls one after another in one child process (one tsx start-up for
+ * all) through the command's main, each with its own captured stdout and stderr.
  */
 function commands(calls: [string, string[]][]): Outcome[] {
   const script = `
-    const calls = ${JSON.stringify(calls.map(([name, args]) => [join(ROOT, 'src/cli/commands', `${name}.ts`), args]))};
+    const { main } = await import(${JSON.stringify(join(ROOT, 'src/cli/redox.ts'))});
+    const calls = ${JSON.stringify(calls)};
     const out = [];
     const realOut = process.stdout.write.bind(process.stdout);
-    for (const [module, args] of calls) {
+    for (const [name, args] of calls) {
       const got = { status: -1, stdout: '', stderr: '' };
       process.stdout.write = (t) => { got.stdout += t; return true; };
       process.stderr.write = (t) => { got.stderr += t; return true; };
-      got.status = await (await import(module)).run(args);
+      got.status = await main([name, ...args]);
       out.push(got);
     }
     realOut(JSON.stringify(out));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  const env = { ...process.env };
+  delete env.REDOXFS_PASSWORD;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Outcome[];
 }
 
 const command = (name: string, args: string[]): Outcome => commands([[name, args]])[0]!;
 
-test('every subcommand answers --help with its usage and refuses unknown options', () => {
+test('every subcommand answers --help and -h with its usage on stdout and status 0', () => {
+  const names = ['build', 'image', 'run', 'cook', 'repo', 'fetch', 'clean', 'rebuild', 'fs', 'linux'];
+  const outcomes = commands(names.flatMap((name): [string, string[]][] => [[name, ['--help']], [name, ['-h']]]));
+  names.forEach((name, i) => {
+    for (const [flag, got] of [['--help', outcomes[2 * i]!], ['-h', outcomes[2 * i + 1]!]] as const) {
+      assert.equal(got.status, 0, `redox ${name} ${flag}: ${got.stderr}`);
+      assert.match(got.stdout, new RegExp(`^usage: (redox ${name}|redoxfs) `), `redox ${name} ${flag}`);
+      assert.equal(got.stderr, '', `redox ${name} ${flag}`);
+    }
+  });
+  const [badRun] = commands([['run', ['--bogus']]]);
+  assert.equal(badRun!.status, 2);
+  assert.match(badRun!.stderr, /^redox run: unknown option --bogus\nusage: redox run /);
+});
+
+test('every cookbook subcommand refuses unknown options', () => {
   const names = ['build', 'image', 'rebuild', 'cook', 'repo', 'fetch', 'clean'];
   const outcomes = commands(names.flatMap((name): [string, string[]][] => [[name, ['--help']], [name, ['--bogus']]]));
   names.forEach((name, i) => {
@@ -66,7 +86,7 @@ test('cook shows progress and a summary, repo lists the index, build cooks a con
     ['cook', [...dirs, 'two']], ['cook', [...dirs, '--all']], ['repo', dirs], ['build', [...dirs, config]], ['clean', [...dirs, 'two']], ['repo', dirs],
   ]);
   assert.equal(first!.status, 0, first!.stderr);
-  assert.match(first!.stderr, /\[1\/2\] one +built +\(\d+ ms\)\n\[2\/2\] two +built/);
+  assert.match(first!.stderr, /^\[ \/2\] one +building +\(never built\)\n\[1\/2\] one +built +\(\d+ ms\)\n\[ \/2\] two +building +\(never built\)\n\[2\/2\] two +built/);
   assert.match(first!.stderr, /2 recipes: 2 built, 0 cached in \d+ ms; repository index updated\n$/);
   assert.match(again!.stderr, /2 recipes: 0 built, 2 cached/);
   assert.equal(repo!.status, 0, repo!.stderr);
@@ -92,11 +112,47 @@ test('image writes build/NAME/harddrive.img, leaves an unchanged one alone; rebu
   assert.match(missing!.stderr, /^redox image: .*nope\.toml: \(file\): no such configuration file\n$/);
 });
 
+test('rebuild checks the configuration, its password and its packages before removing anything', () => {
+  book.recipe('core/boot', '[build]\ntemplate = "custom"\nscript = "mkdir -p $COOKBOOK_STAGE/boot && printf x > $COOKBOOK_STAGE/boot/initfs.img"\n[package]\nversion = "1.0.0"\n');
+  book.recipe('core/one', customRecipe('one', '1'));
+  const dirs = ['--recipes', book.recipes, '--build-dir', book.build];
+  const locked = join(book.dir, 'locked.toml');
+  writeFileSync(locked, '[general]\nsize = 16\nencrypt = true\n\n[packages]\nboot = "*"\none = "*"\n');
+  const unknown = join(book.dir, 'unknown.toml');
+  writeFileSync(unknown, '[general]\nsize = 16\n\n[packages]\nboot = "*"\none = "*"\nnosuchpkg = "*"\n');
+  mkdirSync(join(book.build, 'locked'), { recursive: true });
+  mkdirSync(join(book.build, 'unknown'), { recursive: true });
+  const [cooked, noPassword, noRecipe] = commands([['cook', [...dirs, 'boot', 'one']], ['rebuild', [...dirs, locked]], ['rebuild', [...dirs, unknown]]]);
+  assert.equal(cooked!.status, 0, cooked!.stderr);
+  assert.equal(noPassword!.status, 1);
+  assert.match(noPassword!.stderr, /^redox rebuild: .*locked\.toml: \[general\] encrypt: the image is to be encrypted but no password was given/);
+  assert.equal(noRecipe!.status, 1);
+  assert.match(noRecipe!.stderr, /^redox rebuild: .*unknown\.toml: \[packages\] nosuchpkg: no recipe named "nosuchpkg" \(looked for .*\/recipes\/<category>\/nosuchpkg\/recipe\.toml\)/);
+  for (const kept of ['cookbook/boot', 'cookbook/one', 'repo/one.pkgar', 'locked', 'unknown']) assert.ok(existsSync(join(book.build, kept)), `${kept} was removed`);
+});
+
+test('a password file for an unencrypted configuration is refused, before anything is cooked', () => {
+  book.recipe('core/one', customRecipe('one', '1'));
+  const plain = join(book.dir, 'plain.toml');
+  writeFileSync(plain, '[general]\nsize = 16\n\n[packages]\none = "*"\n');
+  const passwordFile = join(book.dir, 'password');
+  writeFileSync(passwordFile, 'secret\n');
+  const untouched = join(book.dir, 'build-plain');
+  const [image] = commands([['image', ['--recipes', book.recipes, '--build-dir', untouched, '--password-file', passwordFile, plain]]]);
+  assert.equal(image!.status, 1);
+  assert.match(image!.stderr, /^redox image: .*plain\.toml: \[general\] encrypt: a password was given but the configuration does not set encrypt = true\n$/);
+  assert.equal(existsSync(untouched), false, 'nothing was cooked');
+});
+
 test('a bad recipe stops cook with the file, the field and what was expected', () => {
   book.recipe('core/bad', '[build]\ntemplate = "none"\ndependencies = ["ghost"]\n[package]\nversion = "1"\n');
   const r = command('cook', ['--recipes', book.recipes, '--build-dir', book.build, 'bad']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^redox cook: recipe bad \(recipes\/core\/bad\/recipe.toml\): \[build\] dependencies: "ghost" has no recipe/);
+  assert.ok(r.stderr.includes(`(looked for ${book.recipes}/<category>/ghost/recipe.toml)`), `the recipes folder searched is named: ${r.stderr}`);
+  const unknown = command('cook', ['--recipes', book.recipes, '--build-dir', book.build, 'nosuch']);
+  assert.equal(unknown.status, 1);
+  assert.equal(unknown.stderr, `redox cook: no recipe named "nosuch" (looked for ${book.recipes}/<category>/nosuch/recipe.toml)\n`);
   book.recipe('core/bad', '[build]\ntemplate = "none"\n[package]\nversion = 2\n');
   assert.match(command('cook', ['--recipes', book.recipes, '--build-dir', book.build, 'bad']).stderr, /^redox cook: recipes\/core\/bad\/recipe.toml: \[package\] version: expected a version such as "1.2.3", found number 2\n$/);
 });

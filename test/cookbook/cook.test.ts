@@ -2,14 +2,15 @@
  * The build engine end to end on throwaway cookbooks: a second cook with nothing changed
  * rebuilds nothing; changing one recipe rebuilds only it and what depends on it; a failure
  * skips its dependents and keeps its log; tarball sources are checked and patched; a new
- * signing key repackages without rebuilding.
+ * signing key repackages without rebuilding; only a real build rewrites build.log (a cached cook
+ * and a fetch leave it alone; fetching logs to fetch.log) and only it sends a start event.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cook, type CookReport } from '../../src/cookbook/cook.ts';
+import { cook, type CookEvent, type CookReport } from '../../src/cookbook/cook.ts';
 import { readPublicKey } from '../../src/cookbook/keys.ts';
 import { readIndex, readPackage } from '../../src/cookbook/package.ts';
 import { ROOT } from '../helpers.ts';
@@ -98,4 +99,32 @@ test('a tarball source is checked against its sha256, unpacked and patched', asy
   const wrong = await cook(['data'], options);
   assert.equal(wrong.results[0]!.status, 'failed');
   assert.match(wrong.results[0]!.reason, /data: \[source\] sha256: the tarball .* has SHA-256 [0-9a-f]{64}, the recipe expects 0{64}/);
+  assert.equal(wrong.results[0]!.log, join(book.build, 'cookbook/data/fetch.log'), 'a fetch failure points at the fetch log');
+  assert.match(readFileSync(wrong.results[0]!.log, 'utf8'), /^# fetching data 1\.0 \(none\)[\s\S]*FAILED: data: \[source\] sha256/);
+});
+
+test('only a real build rewrites build.log and sends a start event; a cached cook and a fetch leave the log alone', async () => {
+  const book = tempCookbook();
+  books.push(book);
+  const file = book.recipe('core/logged', customRecipe('logged', 'L1'));
+  const events: CookEvent[] = [];
+  const options = { root: ROOT, recipesDir: book.recipes, buildDir: book.build, onEvent: (e: CookEvent): number => events.push(e) };
+  const buildLog = join(book.build, 'cookbook/logged/build.log');
+  await cook(['logged'], options);
+  const built = readFileSync(buildLog, 'utf8');
+  assert.match(built, /^# building logged 1\.0\.0 \(custom\) at .*\nbuilding: never built\n[\s\S]*packaged logged\.pkgar/);
+  assert.deepEqual(events.filter((e) => e.type === 'start'), [{ type: 'start', name: 'logged', reason: 'never built', total: 1 }]);
+
+  events.length = 0;
+  const cached = await cook(['logged'], options);
+  assert.equal(cached.results[0]!.status, 'cached');
+  assert.equal(cached.results[0]!.log, buildLog, 'a cached recipe points at the log of the build that made it');
+  assert.deepEqual(events.filter((e) => e.type === 'start'), [], 'a cached recipe does not start');
+  await cook(['logged'], { ...options, fetchOnly: true });
+  assert.equal(readFileSync(buildLog, 'utf8'), built, 'neither a cached cook nor a fetch touched build.log');
+  assert.match(readFileSync(join(book.build, 'cookbook/logged/fetch.log'), 'utf8'), /^# fetching logged 1\.0\.0 \(custom\) at /);
+
+  writeFileSync(file, customRecipe('logged', 'L2'));
+  await cook(['logged'], options);
+  assert.match(readFileSync(buildLog, 'utf8'), /^# building logged [\s\S]*building: recipe, source or dependencies changed\n/);
 });

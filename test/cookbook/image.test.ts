@@ -2,18 +2,23 @@
  * `redox image` (src/cookbook/image.ts) on a small cookbook: the disk holds exactly the
  * configured packages' files, a record per package in /var/lib/pkg, the trusted key and the
  * repository list, the accounts and the configured files with their modes and owners (read back
- * with the RedoxFS library); an unchanged image is not rewritten; a dependency the configuration
- * leaves out, two packages installing one path, and a file written over a package's are refused.
+ * with the RedoxFS library); an unchanged image is not rewritten, even when a package it does not
+ * hold is cooked or a live archive is asked for too; an unknown package, a pinned version the recipe does not make and a dependency
+ * the configuration leaves out are refused before anything is cooked (and again, from the index,
+ * when assembling); two packages installing one path and a file written over a package's are refused.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { ConfigError } from '../../src/cookbook/config.ts';
+import { cook } from '../../src/cookbook/cook.ts';
 import { assembleImage, cookConfig, loadConfig } from '../../src/cookbook/image.ts';
 import { parseInstallRecord } from '../../src/cookbook/installed.ts';
 import { readPublicKey } from '../../src/cookbook/keys.ts';
 import { toHex } from '../../src/cookbook/package.ts';
 import { RedoxFS } from '../../src/redoxfs/fs.ts';
+import { buildInitfs } from '../../src/syscall/initfs.ts';
 import { FileDevice } from '../../src/redoxfs/node-file-device.ts';
 import { resolve } from '../../src/redoxfs/paths.ts';
 import { verifyPassword } from '../../src/userland/lib/accounts.ts';
@@ -133,14 +138,65 @@ test('an image holds the packages, their records, the key, the users and the fil
   assert.equal(assembleImage(config, { buildDir: book.build }).upToDate, false, 'a missing image is written');
 });
 
+test('cooking a package the image does not hold leaves the image up to date; changing one it holds does not', async () => {
+  // A boot archive in the real initfs format, so that a live archive can be made from the tree.
+  const bootRecipe = book.recipe('core/liveboot', '[build]\ntemplate = "custom"\nscript = "mkdir -p $COOKBOOK_STAGE/boot && cp $COOKBOOK_RECIPE/initfs.img $COOKBOOK_STAGE/boot/initfs.img"\n[package]\nversion = "1.0.0"\n');
+  writeFileSync(join(dirname(bootRecipe), 'initfs.img'), buildInitfs([{ path: 'etc/init.d', kind: 'dir', mode: 0o755 }], 0));
+  const kept = '[general]\nsize = 16\n[packages]\nliveboot = "*"\nlib = "*"\n';
+  const config = await cooked('kept', kept);
+  assert.equal(assembleImage(config, { buildDir: book.build }).upToDate, false);
+  const indexBefore = readFileSync(join(book.build, 'repo/repo.idx'));
+  book.recipe('core/unrelated', customRecipe('unrelated', 'not in the image'));
+  assert.ok((await cook(['unrelated'], { recipesDir: book.recipes, buildDir: book.build })).ok);
+  assert.notDeepEqual(readFileSync(join(book.build, 'repo/repo.idx')), indexBefore, 'the shared index changed');
+  assert.equal(assembleImage(config, { buildDir: book.build }).upToDate, true, 'the image\'s own packages did not');
+  // Asking for a live archive as well (as `npm run build` does) writes only the archive, and
+  // the disk alone stays up to date after it: the two callers never undo each other.
+  const live = join(book.dir, 'kept-live.img');
+  const withLive = assembleImage(config, { buildDir: book.build, live });
+  assert.deepEqual([withLive.upToDate, withLive.written], [false, [live]]);
+  assert.ok(existsSync(live));
+  assert.equal(assembleImage(config, { buildDir: book.build }).upToDate, true);
+  assert.equal(assembleImage(config, { buildDir: book.build, live }).upToDate, true);
+  book.recipe('core/lib', customRecipe('lib', 'library, changed'));
+  try {
+    await cooked('kept', kept);
+    assert.equal(assembleImage(config, { buildDir: book.build }).upToDate, false, 'a package it holds changed');
+  } finally {
+    book.recipe('core/lib', customRecipe('lib', 'library'));
+    await cooked('kept', kept);
+  }
+});
+
+test('an unknown package, a version the recipe does not make and a left-out dependency are ConfigErrors before anything is cooked', async () => {
+  const fresh = join(book.dir, 'build-untouched');
+  const refused = async (name: string, text: string, field: string, why: RegExp): Promise<void> => {
+    const config = loadConfig(writeConfig(name, text));
+    await assert.rejects(cookConfig(config, { recipesDir: book.recipes, buildDir: fresh }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError, String(err));
+      assert.equal(err.file, config.file);
+      assert.equal(err.field, field);
+      assert.match(err.message, why);
+      return true;
+    });
+    assert.equal(existsSync(fresh), false, `${name}: nothing was cooked`);
+  };
+  await refused('unknown', '[packages]\ninitfs = "*"\nnosuchpkg = "*"\n', '[packages] nosuchpkg',
+    new RegExp(`unknown\\.toml: \\[packages\\] nosuchpkg: no recipe named "nosuchpkg" \\(looked for ${book.recipes}/<category>/nosuchpkg/recipe\\.toml\\)`));
+  await refused('pinned', '[packages]\ninitfs = "*"\nlib = "2.0"\n', '[packages] lib', /wants version 2\.0, but its recipe \(.*core\/lib\/recipe\.toml\) makes 1\.0\.0/);
+  await refused('leftout', '[packages]\ninitfs = "*"\ntool = "*"\n', '[packages]', /leftout\.toml: \[packages\]: tool depends on lib, which the configuration does not list; add lib = "\*"/);
+});
+
 test('a left-out dependency, two packages on one path and a file over a package are refused', async () => {
-  const missing = await cooked('missing', '[packages]\ninitfs = "*"\ntool = "*"\n');
+  // Cooked past the recipe check (by name), so the assembler's own check against the index shows.
+  assert.ok((await cook(['initfs', 'tool'], { recipesDir: book.recipes, buildDir: book.build })).ok);
+  const missing = loadConfig(writeConfig('missing', '[packages]\ninitfs = "*"\ntool = "*"\n'));
   assert.throws(() => assembleImage(missing, { buildDir: book.build }), /missing\.toml: \[packages\]: tool depends on lib, which the configuration does not list; add lib = "\*"/);
   const clash = await cooked('clash', '[packages]\ninitfs = "*"\ntool = "*"\nlib = "*"\nclash = "*"\n');
   assert.throws(() => assembleImage(clash, { buildDir: book.build }), /clash\.toml: \[packages\]: package (tool|clash) cannot write \/out\/tool: it is already installed by package (clash|tool)/);
   const over = await cooked('over', '[packages]\ninitfs = "*"\nlib = "*"\n[[files]]\npath = "/out/lib"\ncontents = "x"\n');
   assert.throws(() => assembleImage(over, { buildDir: book.build }), /over\.toml: \[\[files\]\] 1 \(\/out\/lib\): cannot write \/out\/lib: it is already installed by package lib/);
-  const version = await cooked('version', '[packages]\ninitfs = "*"\nlib = "2.0"\n');
+  const version = loadConfig(writeConfig('version', '[packages]\ninitfs = "*"\nlib = "2.0"\n'));
   assert.throws(() => assembleImage(version, { buildDir: book.build }), /\[packages\] lib: wants version 2\.0, but the repository has 1\.0\.0/);
   const noBoot = await cooked('noboot', '[packages]\nlib = "*"\n');
   assert.throws(() => assembleImage(noBoot, { buildDir: book.build }), /no package installs \/boot\/initfs\.img/);

@@ -4,10 +4,11 @@
  * refused; bad paths never get in.
  */
 import assert from 'node:assert/strict';
+import * as ed from '@noble/ed25519';
 import fc from 'fast-check';
 import { test } from 'node:test';
 import {
-  createIndex, createPackage, ENTRY_SIZE, generateKeyPair, HEADER_SIZE, PackageError, readIndex, readPackage, S_IFLNK, S_IFREG, type PackageFile,
+  createIndex, createPackage, ENTRY_SIZE, generateKeyPair, HEADER_SIZE, PackageError, readIndex, readPackage, S_IFLNK, S_IFREG, SIGNED_FROM, type PackageFile,
 } from '../../src/cookbook/package.ts';
 
 const keys = generateKeyPair();
@@ -86,6 +87,42 @@ test('the repository index is signed: read back intact, refused when altered or 
     assert.throws(() => readIndex(bad, keys.publicKey), PackageError, `flipped index byte at ${at} was accepted`);
   }
   assert.throws(() => readIndex(createIndex(index, other.secretKey), keys.publicKey), /not by the trusted key/);
+});
+
+/** An index signed by `keys` over any body text: what a careless (or hostile) holder of the key could write. */
+function signedIndexOf(body: string): Uint8Array {
+  const good = createIndex({ packages: [] }, keys.secretKey);
+  const text = enc.encode(body);
+  const out = new Uint8Array(HEADER_SIZE + text.length);
+  out.set(good.subarray(0, HEADER_SIZE));
+  new DataView(out.buffer).setUint32(108, text.length, true);
+  out.set(text, HEADER_SIZE);
+  out.set(ed.sign(out.subarray(SIGNED_FROM), keys.secretKey), 8);
+  return out;
+}
+
+test('a signed index whose body is not JSON, or whose entries are malformed, is a PackageError naming the entry and field', () => {
+  const entry = { name: 'sh', version: '0.1.0', description: 'the shell', sha256: 'ab'.repeat(32), size: 1234, dependencies: ['coreutils'] };
+  const body = (packages: unknown): string => JSON.stringify({ packages });
+  assert.equal(readIndex(signedIndexOf(body([entry])), keys.publicKey).packages[0]!.name, 'sh', 'the helper signs a good index');
+  const refused: [string, RegExp][] = [
+    ['{"packages": [', /^repository index: the body is not UTF-8 JSON \(/],
+    ['[]', /^repository index: expected a JSON object with a "packages" array$/],
+    [body([1]), /^repository index: packages\[0\]: expected an object, found number$/],
+    [body([{ ...entry, name: '../etc/passwd' }]), /^repository index: packages\[0\] name: expected a package name .*found "\.\.\/etc\/passwd"$/],
+    [body([{ ...entry, name: undefined }]), /^repository index: packages\[0\] name: expected a package name .*found nothing$/],
+    [body([{ ...entry, version: '' }]), /packages\[0\] version: expected a non-empty string, found ""/],
+    [body([{ ...entry, description: 3 }]), /packages\[0\] description: expected a string, found 3/],
+    [body([{ ...entry, sha256: 'AB'.repeat(32) }]), /packages\[0\] sha256: expected 64 lowercase hex digits/],
+    [body([{ ...entry, size: -1 }]), /packages\[0\] size: expected a whole number of bytes, 0 or more, found -1/],
+    [body([{ ...entry, size: 1.5 }]), /packages\[0\] size: expected a whole number/],
+    [body([{ ...entry, dependencies: 'coreutils' }]), /packages\[0\] dependencies: expected an array of package names, found "coreutils"/],
+    [body([{ ...entry, dependencies: ['Bad Name'] }]), /packages\[0\] dependencies: expected an array of package names/],
+    [body([entry, entry]), /packages\[1\] name: "sh" is listed twice/],
+  ];
+  for (const [text, why] of refused) {
+    assert.throws(() => readIndex(signedIndexOf(text), keys.publicKey), (err: unknown) => err instanceof PackageError && why.test(err.message), text);
+  }
 });
 
 test('package.ts and resolve.ts are portable: no node:* import, so the in-OS pkg client can share them', async () => {

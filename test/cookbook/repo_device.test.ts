@@ -1,7 +1,8 @@
 /**
- * The repository device channel's host side: only the index, archives and sidecars are packed
- * (never a key or anything else in the folder), the archive's index alone can be read as repod
- * reads it, and the device refuses writes.
+ * The repository device channel's host side: only the index, archives and the sidecars of
+ * archives are packed (never a key, a stray .toml or anything else in the folder), a sidecar
+ * holding a secret key refuses the folder, the archive's index alone can be read as repod reads
+ * it, and the device refuses writes.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,9 +15,12 @@ import { initfsDataStart, parseInitfsIndex } from '../../src/syscall/initfs.ts';
 const dir = mkdtempSync(join(tmpdir(), 'redox-repo-device-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('packRepository packs repo.idx, *.pkgar and *.toml only; repod can read the index alone; the device is read-only', async () => {
+test('packRepository packs repo.idx, NAME.pkgar and the NAME.toml of each archive only; repod can read the index alone; the device is read-only', async () => {
   assert.throws(() => packRepository(dir), /holds no repo\.idx/);
-  for (const [name, text] of Object.entries({ 'repo.idx': 'INDEX', 'a.pkgar': 'ARCHIVE', 'a.toml': 'SIDECAR', 'id_ed25519.key': 'SECRET', 'notes.txt': 'x' })) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries({
+    'repo.idx': 'INDEX', 'a.pkgar': 'ARCHIVE', 'a.toml': 'SIDECAR', 'id_ed25519.key': 'SECRET', 'notes.txt': 'x',
+    'id_ed25519.toml': 'secret_key = "00"\n', 'orphan.toml': 'name = "orphan"\n',
+  })) writeFileSync(join(dir, name), text);
   mkdirSync(join(dir, 'sub.toml'));
   assert.ok(isRepository(dir));
   const image = packRepository(dir);
@@ -31,4 +35,14 @@ test('packRepository packs repo.idx, *.pkgar and *.toml only; repod can read the
   assert.equal(device.readOnly, true);
   assert.deepEqual(await device.read(0, 8), new TextEncoder().encode('RDXINITF'));
   await assert.rejects(device.write(0, new Uint8Array(1)), /read-only/);
+});
+
+test('a sidecar holding a secret_key refuses the whole folder, naming the file', () => {
+  const keyed = mkdtempSync(join(tmpdir(), 'redox-repo-keyed-'));
+  try {
+    for (const [name, text] of Object.entries({ 'repo.idx': 'INDEX', 'id_ed25519.pkgar': 'ARCHIVE', 'id_ed25519.toml': 'secret_key = "00"\n' })) writeFileSync(join(keyed, name), text);
+    assert.throws(() => packRepository(keyed), /repository .*: id_ed25519\.toml holds a secret_key, which must never reach the OS/);
+  } finally {
+    rmSync(keyed, { recursive: true, force: true });
+  }
 });

@@ -86,11 +86,16 @@ export function reportError(command: string, err: unknown): number {
   return 1;
 }
 
+/** One line when a recipe starts a real build (its counter blank: it has not finished) and one when each recipe is done. */
 export function progress(quiet: boolean): (event: CookEvent) => void {
   return (event) => {
-    if (quiet || event.type !== 'done') return;
-    const r = event.result;
+    if (quiet || event.type === 'plan') return;
     const width = String(event.total).length;
+    if (event.type === 'start') {
+      process.stderr.write(`[${' '.repeat(width)}/${event.total}] ${event.name.padEnd(16)} building  (${event.reason})\n`);
+      return;
+    }
+    const r = event.result;
     const what = r.status === 'built' ? `built     (${r.ms} ms)` : r.status === 'cached' ? `cached    (${r.reason})` : r.status === 'fetched' ? 'fetched' : r.status === 'skipped' ? `skipped   (${r.reason})` : 'FAILED';
     process.stderr.write(`[${String(event.finished).padStart(width)}/${event.total}] ${r.name.padEnd(16)} ${what}\n`);
   };

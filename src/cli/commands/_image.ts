@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { assembleImage, configFile, cookConfig, loadConfig, type ImageReport } from '../../cookbook/image.ts';
+import { assembleImage, checkPassword, configFile, cookConfig, loadConfig, type ImageReport } from '../../cookbook/image.ts';
 import type { ImageConfig } from '../../cookbook/config.ts';
 import type { Parsed } from './_common.ts';
 import { progress, summary } from './_common.ts';
@@ -36,23 +36,37 @@ export async function cookWithProgress(config: ImageConfig, parsed: Parsed, forc
   return report.ok;
 }
 
-function imagePassword(parsed: Parsed): string | undefined {
+/**
+ * The image's password, checked against the configuration before anything is cooked or removed:
+ * --password-file is always read (so an unencrypted configuration refuses it, never ignores it);
+ * $REDOXFS_PASSWORD, ambient in the environment, counts only for an encrypted one.
+ */
+export function imagePassword(config: ImageConfig, parsed: Parsed): string | undefined {
   const file = parsed.values.get('--password-file');
-  if (file !== undefined) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  return process.env.REDOXFS_PASSWORD;
+  let password: string | undefined;
+  if (file !== undefined) {
+    try {
+      password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new Error(`--password-file: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  } else if (config.general.encrypt) {
+    password = process.env.REDOXFS_PASSWORD;
+  }
+  checkPassword(config, password);
+  return password;
 }
 
-/** Assembles the image with a line per step and one at the end. */
-export function imageWithProgress(config: ImageConfig, parsed: Parsed, force: boolean): ImageReport {
-  const password = config.general.encrypt ? imagePassword(parsed) : undefined;
+/** Assembles the image with a line per step and one at the end; `password` comes from `imagePassword`. */
+export function imageWithProgress(config: ImageConfig, parsed: Parsed, force: boolean, password: string | undefined): ImageReport {
   const live = parsed.values.get('--live');
   const report = assembleImage(config, {
     ...parsed.options, force, ...(live !== undefined ? { live } : {}), ...(password !== undefined ? { password } : {}),
     onStep: (text) => parsed.quiet || process.stderr.write(`image: ${text}\n`),
   });
-  const outputs = [report.disk, ...(report.live ? [report.live] : [])].map(shown).join(' and ');
-  process.stderr.write(report.upToDate
-    ? `${outputs}: up to date (${report.packages.length} packages; nothing changed)\n`
-    : `wrote ${outputs}: ${report.packages.length} packages, ${report.entries} entries in ${report.ms} ms\n`);
+  const outputs = [report.disk, ...(report.live ? [report.live] : [])];
+  const kept = outputs.filter((path) => !report.written.includes(path)).map(shown).join(' and ');
+  if (kept !== '') process.stderr.write(`${kept}: up to date (${report.packages.length} packages; nothing changed)\n`);
+  if (!report.upToDate) process.stderr.write(`wrote ${report.written.map(shown).join(' and ')}: ${report.packages.length} packages, ${report.entries} entries in ${report.ms} ms\n`);
   return report;
 }

@@ -3,7 +3,7 @@
  * bootable disk, build/CONFIG/harddrive.img (src/cookbook/image.ts).
  */
 import { COMMON_OPTIONS, parseCommand, reportError } from './_common.ts';
-import { CONFIG_ARGUMENT, IMAGE_OPTIONS, IMAGE_VALUES, commandConfig, cookWithProgress, imageWithProgress } from './_image.ts';
+import { CONFIG_ARGUMENT, IMAGE_OPTIONS, IMAGE_VALUES, commandConfig, cookWithProgress, imagePassword, imageWithProgress } from './_image.ts';
 
 export const USAGE = `usage: redox image [options] [CONFIG]
 
@@ -12,7 +12,8 @@ build/CONFIG/harddrive.img: a fresh RedoxFS volume of [general] size holding exa
 configured packages (each verified against the signed index and the build's key), their
 records in /var/lib/pkg, the trusted key and /etc/pkg/repos.toml, the accounts of [users]
 and the [[files]]; /boot holds the kernel and the initfs the host boots from. An image
-whose inputs did not change and which was not touched since is left as it is.
+whose inputs (the configuration, the packages it installs, the key) did not change is left
+as it is, with what a booted system wrote to it; --force writes it afresh.
 ${CONFIG_ARGUMENT} Format: docs/config.md.
 
 options:
@@ -27,8 +28,9 @@ export async function run(args: string[]): Promise<number> {
   const force = parsed.flags.has('--force');
   try {
     const { config } = commandConfig(parsed);
+    const password = imagePassword(config, parsed);
     if (!(await cookWithProgress(config, parsed, force))) return 1;
-    imageWithProgress(config, parsed, force);
+    imageWithProgress(config, parsed, force, password);
     return 0;
   } catch (err) {
     return reportError('image', err);

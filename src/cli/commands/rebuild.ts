@@ -3,14 +3,16 @@
  * the build folders and packages of the recipes the configuration needs (its packages and their
  * build and runtime dependencies, transitively) and its image folder build/CONFIG, then cooks
  * and assembles again. The key pair, downloaded tarballs and other recipes' outputs are kept.
+ * Everything that can be checked without building (the configuration, its password, its packages
+ * against the recipes) is checked before anything is removed.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { layoutFor, openCookbook } from '../../cookbook/cook.ts';
+import { openCookbook } from '../../cookbook/cook.ts';
 import { buildOrder } from '../../cookbook/graph.ts';
-import { imageDir } from '../../cookbook/image.ts';
+import { checkConfigRecipes, imageDir } from '../../cookbook/image.ts';
 import { COMMON_OPTIONS, parseCommand, reportError } from './_common.ts';
-import { CONFIG_ARGUMENT, IMAGE_OPTIONS, IMAGE_VALUES, commandConfig, cookWithProgress, imageWithProgress } from './_image.ts';
+import { CONFIG_ARGUMENT, IMAGE_OPTIONS, IMAGE_VALUES, commandConfig, cookWithProgress, imagePassword, imageWithProgress } from './_image.ts';
 
 export const USAGE = `usage: redox rebuild [options] [CONFIG]
 
@@ -31,15 +33,17 @@ export async function run(args: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   try {
     const { file, config } = commandConfig(parsed);
+    const password = imagePassword(config, parsed);
     const book = openCookbook(parsed.options);
-    const layout = layoutFor(parsed.options);
-    const recipes = buildOrder(book.recipes, Object.keys(config.packages), join(book.recipesDir, '..')).map((r) => r.name);
+    const { layout } = book;
+    checkConfigRecipes(config, book.recipes, book.recipesDir);
+    const recipes = buildOrder(book.recipes, Object.keys(config.packages), join(book.recipesDir, '..'), book.recipesDir).map((r) => r.name);
     const doomed = [...recipes.flatMap((name) => [layout.recipe(name), join(layout.repo, `${name}.pkgar`), join(layout.repo, `${name}.toml`)]), imageDir(layout, file)];
     const removed = doomed.filter((path) => existsSync(path));
     for (const path of removed) rmSync(path, { recursive: true, force: true });
     if (!parsed.quiet) process.stderr.write(`rebuild: removed the outputs of ${recipes.length} recipes and ${removed.includes(imageDir(layout, file)) ? 'the image folder' : 'no image folder'}\n`);
     if (!(await cookWithProgress(config, parsed, true))) return 1;
-    imageWithProgress(config, parsed, true);
+    imageWithProgress(config, parsed, true, password);
     return 0;
   } catch (err) {
     return reportError('rebuild', err);

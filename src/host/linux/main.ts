@@ -55,7 +55,11 @@ export async function linuxMain(argv: string[]): Promise<number> {
       mounts[spec.slice(0, eq)] = spec.slice(eq + 1);
     } else if (arg === '--cwd' && at + 1 < argv.length) cwd = argv[++at]!;
     else if (arg === '--trace') trace = true;
-    else if (arg === '--') {
+    else if (arg === '--help' || arg === '-h') {
+      // Only before PROGRAM: after it, --help is the program's own argument.
+      process.stdout.write(USAGE);
+      return 0;
+    } else if (arg === '--') {
       at++;
       break;
     } else if (arg.startsWith('--')) {

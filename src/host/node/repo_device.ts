@@ -2,9 +2,11 @@
  * The repository device channel (docs/packages.md §5): the host packs a local package
  * repository (repo.idx, NAME.pkgar, NAME.toml) into one archive in the initfs format and hands
  * it to the machine as a read-only block device, `repo0`. Inside the OS the `repod` driver
- * serves it as /scheme/repo. Only those three kinds of file are packed, so nothing else in the
- * folder (a signing key, say) can reach the OS; and the device is read-only, so nothing in the
- * OS can change the host's repository.
+ * serves it as /scheme/repo. Only repo.idx, the NAME.pkgar archives and the NAME.toml sidecar
+ * of each archive are packed, so nothing else in the folder (a signing key, notes) can reach the
+ * OS; a sidecar holding a `secret_key` (a key pair put where a sidecar belongs) refuses the whole
+ * folder rather than leak it. The device is read-only, so nothing in the OS can change the
+ * host's repository.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,18 +27,27 @@ export function isRepository(dir: string): boolean {
   return existsSync(join(dir, REPO_INDEX_FILE));
 }
 
-function packed(name: string): boolean {
-  return name === REPO_INDEX_FILE || name.endsWith('.pkgar') || name.endsWith('.toml');
+/** The files of `dir` the OS may see: the index, every archive, and the sidecar of each archive. */
+function packedNames(dir: string): string[] {
+  const isFile = (name: string): boolean => statSync(join(dir, name)).isFile();
+  const names = readdirSync(dir);
+  const archives = names.filter((name) => name.endsWith('.pkgar') && name !== '.pkgar' && isFile(name));
+  const sidecars = archives.map((archive) => `${archive.slice(0, -'.pkgar'.length)}.toml`).filter((name) => names.includes(name) && isFile(name));
+  return [REPO_INDEX_FILE, ...archives, ...sidecars].sort();
 }
 
 /** The repository in `dir` as an initfs-format archive; throws with a message if it is not one. */
 export function packRepository(dir: string): Uint8Array {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`repository ${dir} is not a folder`);
   if (!isRepository(dir)) throw new Error(`repository ${dir} holds no ${REPO_INDEX_FILE} (run \`redox repo\` or \`redox cook\` first)`);
-  const files: InitfsFile[] = readdirSync(dir)
-    .filter((name) => packed(name) && statSync(join(dir, name)).isFile())
-    .sort()
-    .map((name) => ({ path: name, kind: 'file', mode: 0o444, data: readFileSync(join(dir, name)) }));
+  if (!statSync(join(dir, REPO_INDEX_FILE)).isFile()) throw new Error(`repository ${dir}: ${REPO_INDEX_FILE} is not a file`);
+  const files: InitfsFile[] = packedNames(dir).map((name) => {
+    const data = readFileSync(join(dir, name));
+    if (name.endsWith('.toml') && /secret_key/.test(new TextDecoder().decode(data))) {
+      throw new Error(`repository ${dir}: ${name} holds a secret_key, which must never reach the OS; move the key pair out of the repository folder (the cookbook keeps it in build/, beside build/repo)`);
+    }
+    return { path: name, kind: 'file', mode: 0o444, data };
+  });
   return buildInitfs(files, 0);
 }
 
