@@ -60,7 +60,10 @@ export class WasmMemory {
   }
 
   write(ptr: number, data: Uint8Array): void {
-    this.slice(ptr, data.length).set(data);
+    const bytes = this.bytes;
+    ptr >>>= 0;
+    if (ptr + data.length > bytes.length) throw new RangeError(`memory range ${ptr}+${data.length} is out of bounds`);
+    bytes.set(data, ptr);
   }
 
   writeString(ptr: number, text: string): number {

@@ -91,7 +91,7 @@ function readInto(ctx: WasiContext, kfd: number, iovs: number, count: number): n
   for (const v of vecs) {
     if (at >= data.length) break;
     const n = Math.min(v.len, data.length - at);
-    ctx.memory.write(v.ptr, data.subarray(at, at + n));
+    ctx.memory.write(v.ptr, n === data.length ? data : data.subarray(at, at + n));
     at += n;
   }
   return data.length;
