@@ -164,7 +164,8 @@ export class FdTable {
   /** Throws ENOTCAPABLE unless the descriptor holds every right in `needed`. */
   check(fd: number, needed: bigint): FdEntry {
     const entry = this.get(fd);
-    if ((this.describe(entry).base & needed) !== needed) throw new WasiError(W.ENOTCAPABLE, `fd ${fd} lacks rights`);
+    const base = entry.rightsBase ?? this.describe(entry).base;
+    if ((base & needed) !== needed) throw new WasiError(W.ENOTCAPABLE, `fd ${fd} lacks rights`);
     return entry;
   }
 }
