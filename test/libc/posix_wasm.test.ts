@@ -73,6 +73,46 @@ test('ids, process groups, cwd, dup/dup2 and terminals agree with the OS', () =>
   for (const line of expected) assert.ok(r.stdout.includes(`${line}\n`), `missing "${line}" in\n${r.stdout}${r.stderr}`);
 });
 
+test('a pseudo-terminal of its own: canonical and raw modes, echo, output translation, window size, foreground group', () => {
+  const r = runInOs('/usr/tests/posix_tty.wasm; echo "status $?"');
+  const expected = [
+    'posix_openpt: 1',
+    'grantpt: 0 unlockpt: 0',
+    'ptsname: /scheme/pty/N',
+    'isatty(slave): 1 isatty(master): 1',
+    'ttyname is the slave: 1',
+    'tcgetattr: 0 icanon 1 echo 1 isig 1 opost 1',
+    'control characters: intr 3 erase 127 eof 4',
+    // Typed "ab", erase, "c", newline: the reader gets the edited line; the echo rubs out the b.
+    'canonical read: 3 "ac\\n"',
+    'echo: 8 "ab\\b \\bc\\r\\n"',
+    'output: 5 "out\\r\\n"',
+    'tcsetattr raw: 0',
+    'now: icanon 0 echo 0 isig 0 opost 0',
+    'raw read: 1 "q"',
+    'echo in raw mode: 0',
+    'raw ^C: 1 "\\x03"',
+    'raw output: 4 "out\\n"',
+    'tcsetattr back: 0',
+    'back: icanon 1 echo 1',
+    'TIOCSWINSZ: 0',
+    'TIOCGWINSZ: 0 100x30',
+    'tcsetpgrp: 0',
+    'tcgetpgrp is ours: 1',
+    'TIOCGPGRP: 0 ours 1',
+    'ptsname(null): Not a tty',
+    'ptsname(slave): Not a tty',
+    'ttyname(null): Not a tty',
+    'tcgetpgrp(null): -1 Not a tty',
+    'TIOCSWINSZ(null): -1 Not a tty',
+    'tcsetattr bad action: -1 Invalid argument',
+    'posix_openpt bad flags: -1 Invalid argument',
+    'cfsetospeed: 0 speed 1',
+    'status 0',
+  ];
+  assert.equal(r.stdout, `${expected.join('\n')}\n`, r.stderr);
+});
+
 test('poll_oneoff on files, bad fds and past deadlines, and sock_* (not comparable under node:wasi)', () => {
   const r = runInOs('/usr/tests/wasi_misc.wasm --os-only </scheme/null');
   assert.match(r.stdout, /^poll fds: 0 events 2$/m, r.stdout);

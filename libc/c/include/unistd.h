@@ -20,6 +20,10 @@ pid_t getpgrp(void);
 int setpgid(pid_t, pid_t);
 pid_t setsid(void);
 unsigned sleep(unsigned);
+pid_t tcgetpgrp(int);
+int tcsetpgrp(int, pid_t);
+char *ttyname(int);
+int ttyname_r(int, char *, size_t);
 
 /* chdir changes the kernel's cwd too, so children and /scheme/proc agree with getcwd. */
 int __redox_chdir_both(const char *);

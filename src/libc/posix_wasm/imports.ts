@@ -17,7 +17,11 @@ import { Errno, SysError } from '../../syscall/errno.ts';
 import { O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY } from '../../syscall/flags.ts';
 import { SIG_DFL, SIG_HANDLE, SIG_IGN } from '../../syscall/signal.ts';
 import type { SpawnRequest } from '../../syscall/table.ts';
+import {
+  TERMIOS_BYTES, WINSIZE_BYTES, decodeTermios, decodeWinsize, defaultTermios, encodeTermios, encodeWinsize, type Winsize,
+} from '../../syscall/termios.ts';
 import { setSignalHandler, syscall } from '../syscall.ts';
+import { getWindowSize, setWindowSize, tcgetattr, tcgetpgrp, tcsetattr, tcsetpgrp, terminalOf } from '../termios.ts';
 import { W, WasiError } from '../wasi/abi.ts';
 import type { WasiContext } from '../wasi/context.ts';
 import { isTerminalPath, newEntry, type FdEntry } from '../wasi/fd_table.ts';
@@ -66,6 +70,15 @@ export function redoxPosix(ctx: WasiContext, exports: () => WasmExports): Record
     if (len === 0) return [];
     const text = m.string(ptr, len);
     return (text.endsWith('\0') ? text.slice(0, -1) : text).split('\0');
+  };
+
+  /** Writes `text` as a C string into [buf, buf + len) and its length to usedOut; ERANGE if it does not fit. */
+  const putString = (text: string, buf: number, len: number, usedOut: number): void => {
+    const bytes = new TextEncoder().encode(text);
+    if (bytes.length + 1 > len) throw new WasiError(W.ERANGE, `a buffer of ${len} bytes is too small for ${bytes.length + 1}`);
+    m.write(buf, bytes);
+    m.setU8(buf + bytes.length, 0);
+    m.setU32(usedOut, bytes.length);
   };
 
   /** The child's fds: every WASI fd but the preopens at the same number, then the file actions. */
@@ -179,15 +192,56 @@ export function redoxPosix(ctx: WasiContext, exports: () => WasmExports): Record
     setpgid: edge((pid: number, pgid: number) => void syscall('setpgid', pid, pgid)),
     setsid: edge((out: number) => m.setI32(out, syscall('setsid'))),
     chdir: edge((ptr: number, len: number) => void syscall('chdir', m.path(ptr, len))),
-    getcwd: edge((buf: number, len: number, usedOut: number) => {
-      const cwd = new TextEncoder().encode(syscall('getcwd'));
-      if (cwd.length + 1 > len) throw new WasiError(W.ERANGE, 'cwd buffer too small');
-      m.write(buf, cwd);
-      m.setU8(buf + cwd.length, 0);
-      m.setU32(usedOut, cwd.length);
-    }),
+    getcwd: edge((buf: number, len: number, usedOut: number) => putString(syscall('getcwd'), buf, len, usedOut)),
     isatty: edge((fd: number) => {
       if (!isTerminalPath(syscall('fpath', t.get(fd).kfd))) throw new SysError(Errno.ENOTTY, `fd ${fd}`);
     }),
+    tcgetattr: edge((fd: number, out: number) => {
+      const kfd = t.get(fd).kfd;
+      m.write(out, encodeTermios(onRawConsole(kfd) ? defaultTermios() : tcgetattr(kfd)));
+    }),
+    tcsetattr: edge((fd: number, ptr: number) => {
+      const kfd = t.get(fd).kfd;
+      const wanted = decodeTermios(m.slice(ptr, TERMIOS_BYTES));
+      if (!onRawConsole(kfd)) return tcsetattr(kfd, wanted);
+      const fixed = defaultTermios();
+      if (wanted.iflag !== fixed.iflag || wanted.oflag !== fixed.oflag || wanted.cflag !== fixed.cflag || wanted.lflag !== fixed.lflag) {
+        throw new WasiError(W.ENOTSUP, 'the raw console keeps the host terminal\'s settings');
+      }
+    }),
+    tcgetwinsize: edge((fd: number, out: number) => {
+      const kfd = t.get(fd).kfd;
+      m.write(out, encodeWinsize(onRawConsole(kfd) ? sizeFromEnvironment(ctx.env) : getWindowSize(kfd)));
+    }),
+    tcsetwinsize: edge((fd: number, ptr: number) => {
+      const kfd = t.get(fd).kfd;
+      if (onRawConsole(kfd)) throw new WasiError(W.ENOTSUP, 'the raw console has the host terminal\'s size');
+      setWindowSize(kfd, decodeWinsize(m.slice(ptr, WINSIZE_BYTES)));
+    }),
+    tcgetpgrp: edge((fd: number, out: number) => m.setI32(out, tcgetpgrp(t.get(fd).kfd))),
+    tcsetpgrp: edge((fd: number, pgid: number) => tcsetpgrp(t.get(fd).kfd, pgid)),
+    ptsname: edge((fd: number, buf: number, len: number, usedOut: number) => {
+      const master = /^(\/scheme\/pty\/\d+)\/master$/.exec(syscall('fpath', t.get(fd).kfd));
+      if (!master) throw new SysError(Errno.ENOTTY, `fd ${fd} is not a pseudo-terminal master`);
+      putString(master[1]!, buf, len, usedOut);
+    }),
+    fpath: edge((fd: number, buf: number, len: number, usedOut: number) => putString(syscall('fpath', t.get(fd).kfd), buf, len, usedOut)),
   };
+}
+
+/**
+ * The raw console (/scheme/debug) is the host's own terminal, used before ptyd runs or when the
+ * host's output is not a terminal: it keeps the host's line discipline, so it reports ptyd's
+ * default settings and refuses any change, and its size comes from $LINES and $COLUMNS.
+ */
+function onRawConsole(kfd: number): boolean {
+  return terminalOf(kfd) === '/scheme/debug';
+}
+
+function sizeFromEnvironment(env: readonly string[]): Winsize {
+  const number = (name: string, fallback: number): number => {
+    const value = Number(env.find((entry) => entry.startsWith(`${name}=`))?.slice(name.length + 1));
+    return Number.isInteger(value) && value > 0 && value < 10000 ? value : fallback;
+  };
+  return { rows: number('LINES', 24), cols: number('COLUMNS', 80), xpixel: 0, ypixel: 0 };
 }

@@ -61,4 +61,25 @@ int32_t __redox_chdir(const char *path, int32_t len) REDOX_IMPORT(chdir);
 int32_t __redox_getcwd(char *buf, int32_t len, int32_t *used) REDOX_IMPORT(getcwd);
 int32_t __redox_isatty(int32_t fd) REDOX_IMPORT(isatty);
 
+/* a terminal's settings as the OS keeps them (src/syscall/termios.ts): Linux's flag values */
+struct __redox_termios {
+  uint32_t iflag, oflag, cflag, lflag;
+  uint8_t cc[32];
+};
+/* a window size: rows, columns, pixel width, pixel height (the layout of struct winsize) */
+struct __redox_winsize {
+  uint16_t rows, cols, xpixel, ypixel;
+};
+int32_t __redox_tcgetattr(int32_t fd, struct __redox_termios *out) REDOX_IMPORT(tcgetattr);
+int32_t __redox_tcsetattr(int32_t fd, const struct __redox_termios *settings) REDOX_IMPORT(tcsetattr);
+int32_t __redox_tcgetwinsize(int32_t fd, struct __redox_winsize *out) REDOX_IMPORT(tcgetwinsize);
+int32_t __redox_tcsetwinsize(int32_t fd, const struct __redox_winsize *size) REDOX_IMPORT(tcsetwinsize);
+int32_t __redox_tcgetpgrp(int32_t fd, int32_t *out) REDOX_IMPORT(tcgetpgrp);
+int32_t __redox_tcsetpgrp(int32_t fd, int32_t pgid) REDOX_IMPORT(tcsetpgrp);
+/* the slave's path of a pseudo-terminal master, NUL-terminated; *used is its length (ERANGE if
+ * it does not fit) */
+int32_t __redox_ptsname(int32_t fd, char *buf, int32_t len, int32_t *used) REDOX_IMPORT(ptsname);
+/* the path the OS gives an open fd (/scheme/pty/3, /scheme/debug, ...), the same way */
+int32_t __redox_fpath(int32_t fd, char *buf, int32_t len, int32_t *used) REDOX_IMPORT(fpath);
+
 #endif

@@ -1,4 +1,5 @@
-/* sys/ioctl.h for redox-ts: wasi-libc's, plus TIOCGWINSZ (window size) through libredox.a. */
+/* sys/ioctl.h for redox-ts: wasi-libc's, plus the terminal requests of libredox.a: the window
+ * size (TIOCGWINSZ, TIOCSWINSZ) and the foreground process group (TIOCGPGRP, TIOCSPGRP). */
 #include_next <sys/ioctl.h>
 
 #ifndef REDOX_SYS_IOCTL_H
@@ -6,6 +7,15 @@
 
 #ifndef TIOCGWINSZ
 #define TIOCGWINSZ 0x5413
+#endif
+#ifndef TIOCSWINSZ
+#define TIOCSWINSZ 0x5414
+#endif
+#ifndef TIOCGPGRP
+#define TIOCGPGRP 0x540F
+#endif
+#ifndef TIOCSPGRP
+#define TIOCSPGRP 0x5410
 #endif
 
 #ifndef __DEFINED_struct_winsize
