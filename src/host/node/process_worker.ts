@@ -52,6 +52,8 @@ const host = {
   freeDecoder: (id: number): void => void decoders.delete(id),
   decode: (id: number, bytes: Uint8Array | undefined, stream: boolean): string => decoders.get(id)!.decode(bytes, { stream }),
   receiveMap,
+  /** The host's high-resolution wall clock in milliseconds: the same clock the kernel's clocks read. */
+  now: (): number => performance.timeOrigin + performance.now(),
 };
 
 const BRIDGE = `'use strict';
@@ -89,6 +91,7 @@ const BRIDGE = `'use strict';
     pid, slot: home(slot), doorbell: home(doorbell),
     argv: JSON.parse(argvJson), env: JSON.parse(envJson),
     receiveMap: (id) => home(guard(() => host.receiveMap(Number(id)))),
+    now: () => +host.now(),
   });
 })`;
 
@@ -120,19 +123,16 @@ const WASM_RUNTIME_GLOBAL = '__redoxWasmRuntime';
 
 /**
  * A wasm program: the runtime is evaluated inside the context and gets the module's bytes copied
- * into a context-realm Uint8Array, and the host's high-resolution clock only behind a
- * context-made closure that returns a number.
+ * into a context-realm Uint8Array.
  */
 function runWasm(start: CpuStart): void {
   const runtime = vm.runInContext(withGlobalsBound(__REDOX_WASMRT__, WASM_RUNTIME_GLOBAL), context, { filename: '/boot/wasmrt.js' }) as {
-    start(bytes: Uint8Array, now: () => number): void;
+    start(bytes: Uint8Array): void;
   };
   const makeBytes = vm.runInContext('(n) => new Uint8Array(n)', context) as (n: number) => Uint8Array;
   const bytes = makeBytes(start.program.byteLength);
   bytes.set(start.program);
-  const hostNow = (): number => performance.timeOrigin + performance.now();
-  const now = (vm.runInContext('(h) => () => +h()', context) as (h: () => number) => () => number)(hostNow);
-  runtime.start(bytes, now);
+  runtime.start(bytes);
 }
 
 function run(start: CpuStart): void {

@@ -7,7 +7,7 @@
 import { O_CLOEXEC, O_RDONLY, O_RDWR } from '../../syscall/flags.ts';
 import { syscall } from '../syscall.ts';
 import { W, WasiError, FILETYPE_DIRECTORY } from './abi.ts';
-import { Clocks, type HostNow } from './clock.ts';
+import { Clocks } from './clock.ts';
 import { FdTable, type FdEntry } from './fd_table.ts';
 import { WasmMemory } from './memory.ts';
 import { resolveUnder } from './paths.ts';
@@ -15,7 +15,6 @@ import { resolveUnder } from './paths.ts';
 export interface WasiOptions {
   argv: string[];
   env: Record<string, string>;
-  now: HostNow | null;
 }
 
 export class WasiContext {
@@ -32,7 +31,7 @@ export class WasiContext {
     this.argv = options.argv;
     this.env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
     this.table = FdTable.boot();
-    this.clocks = new Clocks(options.now);
+    this.clocks = new Clocks();
   }
 
   /** The directory entry `fd` and the absolute path `relative` names under it. */

@@ -16,7 +16,6 @@ import { bootInfo } from '../boot.ts';
 import { exit, getpid, kill } from '../process.ts';
 import { syscall } from '../syscall.ts';
 import { redoxPosix } from '../posix_wasm/imports.ts';
-import type { HostNow } from './clock.ts';
 import { WasiContext } from './context.ts';
 import { capLinearMemory, parseMemLimit } from './memory_limit.ts';
 import { preview1 } from './preview1.ts';
@@ -48,7 +47,7 @@ function memoryLimit(): number | null {
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Runs the wasm program in `bytes`; never returns. */
-export function start(bytes: Uint8Array, now: HostNow | null): never {
+export function start(bytes: Uint8Array): never {
   const info = bootInfo();
   const name = (info.argv[0] ?? 'wasm').split('/').pop() ?? 'wasm';
   let module: object;
@@ -59,7 +58,7 @@ export function start(bytes: Uint8Array, now: HostNow | null): never {
     complain(`${name}: not a valid WebAssembly module: ${messageOf(error)}`);
     return exit(EXIT_CANNOT_EXECUTE);
   }
-  const ctx = new WasiContext({ argv: info.argv, env: info.env, now });
+  const ctx = new WasiContext({ argv: info.argv, env: info.env });
   let instance: { readonly exports: Record<string, unknown> } | null = null;
   const imports = {
     wasi_snapshot_preview1: preview1(ctx),
