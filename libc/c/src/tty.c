@@ -135,10 +135,12 @@ char *ptsname(int fd) {
   return name;
 }
 
-/* ptyd makes a pair ready to use, owned by whoever opened the master: nothing to grant or unlock. */
+/* ptyd makes a pair ready to use, owned by whoever opened the master: nothing to grant or unlock.
+ * A descriptor that is not a master is EINVAL, as POSIX has it (ptsname says ENOTTY). */
 int grantpt(int fd) {
   char name[32];
   int err = ptsname_r(fd, name, sizeof name);
+  if (err == ENOTTY) err = EINVAL;
   return err ? fail(err) : 0;
 }
 

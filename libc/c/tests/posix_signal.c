@@ -1,7 +1,9 @@
 /*
  * posix_signal: installs a SIGINT handler and shows it runs: when the program signals itself,
  * and when another process (a posix_spawn'ed child of this program) sends SIGINT while we sleep,
- * which interrupts the sleep. Also: SIG_IGN, sigprocmask blocking and sigpending.
+ * which interrupts the sleep. Also: SIG_IGN, sigprocmask blocking and sigpending, and a handler
+ * that grows linear memory running on the way into a read and a write (the runtime must not keep
+ * a view of memory across it).
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,6 +24,37 @@ static void on_sigint(int sig) {
   last = sig;
 }
 
+static volatile sig_atomic_t grew;
+/* Kept, so the compiler cannot leave the allocation out. */
+static char *volatile grown_block;
+
+/* Allocates and touches 16 MiB, so linear memory grows and every earlier view of it detaches. */
+static void on_sigusr1_grow(int sig) {
+  (void)sig;
+  grown_block = malloc(16 << 20);
+  if (grown_block) memset(grown_block, 1, 16 << 20);
+  grew++;
+}
+
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Spawns a child that sends SIGUSR1 after 50 ms, then computes for a second without a syscall
+ * (the clock needs none), so the handler runs on the way into the next call's syscall. */
+static pid_t usr1_soon(const char *self) {
+  char pid[16];
+  snprintf(pid, sizeof pid, "%d", getpid());
+  char *argv[] = {(char *)self, "usr1", pid, NULL};
+  pid_t child;
+  posix_spawn(&child, self, NULL, NULL, argv, environ);
+  for (double until = now_ms() + 1000; now_ms() < until;) {
+  }
+  return child;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "state") == 0) {
     sigset_t mask;
@@ -30,6 +63,11 @@ int main(int argc, char **argv) {
     sigaction(SIGTERM, NULL, &term);
     printf("  child: SIGUSR1 blocked %d, SIGTERM ignored %d\n", sigismember(&mask, SIGUSR1), term.sa_handler == SIG_IGN);
     return 0;
+  }
+  if (argc >= 3 && strcmp(argv[1], "usr1") == 0) {
+    struct timespec nap = {0, 50 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+    return kill((pid_t)atoi(argv[2]), SIGUSR1) == 0 ? 0 : 1;
   }
   if (argc >= 3 && strcmp(argv[1], "kill") == 0) {
     struct timespec nap = {0, 50 * 1000 * 1000};
@@ -105,5 +143,21 @@ int main(int argc, char **argv) {
   sigprocmask(SIG_BLOCK, NULL, &mine);
   kill(getpid(), SIGTERM);
   printf("parent afterwards: SIGUSR1 blocked %d, SIGTERM still ignored (alive)\n", sigismember(&mine, SIGUSR1));
+
+  signal(SIGUSR1, on_sigusr1_grow);
+  int p[2];
+  pipe(p);
+  write(p[1], "ping", 4);
+  char got[8] = {0};
+  child = usr1_soon(argv[0]);
+  ssize_t n = read(p[0], got, sizeof got - 1);
+  waitpid(child, &status, 0);
+  printf("read across a growing handler: %zd %s\n", n, got);
+  child = usr1_soon(argv[0]);
+  n = write(p[1], "pong", 4);
+  waitpid(child, &status, 0);
+  memset(got, 0, sizeof got);
+  read(p[0], got, 4);
+  printf("write across a growing handler: %zd %s, handler ran %d times\n", n, got, (int)grew);
   return caught == 3 ? 0 : 1;
 }

@@ -88,6 +88,7 @@ int main(void) {
   int nul = open("/scheme/null", O_RDWR);
   printf("ptsname(null): %s\n", ptsname(nul) ? "?" : strerror(errno));
   printf("ptsname(slave): %s\n", ptsname(s) ? "?" : strerror(errno));
+  printf("grantpt(slave): %d %s\n", grantpt(s), strerror(errno));
   printf("ttyname(null): %s\n", ttyname(nul) ? "?" : strerror(errno));
   printf("tcgetpgrp(null): %d %s\n", tcgetpgrp(nul), strerror(errno));
   printf("TIOCSWINSZ(null): %d %s\n", ioctl(nul, TIOCSWINSZ, &ws), strerror(errno));

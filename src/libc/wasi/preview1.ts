@@ -85,11 +85,13 @@ function setTimes(kfd: number, atim: bigint, mtim: bigint, flags: number): void 
 /** Reads up to the iovecs' total from kernel fd `kfd` (one syscall) and scatters the bytes. */
 function readInto(ctx: WasiContext, kfd: number, iovs: number, count: number): number {
   if (count === 1) {
-    const view = ctx.memory.view;
-    const len = view.getUint32(iovs + 4, true);
+    // Both read before the syscall: a C signal handler run on its way out may grow memory,
+    // which detaches any view taken earlier (ctx.memory refreshes its own on every access).
+    const ptr = ctx.memory.u32(iovs);
+    const len = ctx.memory.u32(iovs + 4);
     if (len === 0) return 0;
     const data = readMappedView(kfd, len) ?? syscall('read', kfd, Math.min(len, DATA_CAPACITY));
-    ctx.memory.write(view.getUint32(iovs, true), data);
+    ctx.memory.write(ptr, data);
     return data.length;
   }
   const vecs = ctx.memory.iovecs(iovs, count);
@@ -109,7 +111,9 @@ function readInto(ctx: WasiContext, kfd: number, iovs: number, count: number): n
 /** Gathers the iovecs (up to one syscall's worth) and writes them to kernel fd `kfd` once. */
 function writeFrom(ctx: WasiContext, kfd: number, iovs: number, count: number, sync: boolean): number {
   if (count === 1) {
-    const written = syscall('write', kfd, ctx.memory.slice(ctx.memory.u32(iovs), Math.min(ctx.memory.u32(iovs + 4), DATA_CAPACITY)));
+    // A copy, not a view of linear memory: a signal handler run on the syscall's way in may grow
+    // memory, which would empty a view before its bytes are marshalled.
+    const written = syscall('write', kfd, ctx.memory.slice(ctx.memory.u32(iovs), Math.min(ctx.memory.u32(iovs + 4), DATA_CAPACITY)).slice());
     if (sync) syscall('fsync', kfd);
     return written;
   }
