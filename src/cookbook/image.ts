@@ -15,14 +15,15 @@
  *
  * An output (the disk, the live archive) whose inputs (configuration, the index entries of the
  * packages it installs, key) are unchanged is not written again while it exists
- * (build/NAME/image.json records the inputs of each output; cooking a package the image does not
- * hold changes none of them, and asking for a live archive too writes only the archive): what a
+ * (build/NAME/image.json records the inputs of each output, as soon as that output is written, so
+ * a later failure keeps what was recorded; cooking a package the image does not hold changes none
+ * of them, and asking for a live archive too writes only the archive): what a
  * booted system wrote to its disk is the user's, as with Redox's `make`, and only `redox image
  * --force` or `redox rebuild` start it afresh. An encrypted one is always rebuilt (its password
  * is not recorded).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { KdfParams } from '../redoxfs/crypto.ts';
 import { writeFileTree, type DiskFile } from '../host/node/disk_image.ts';
@@ -192,6 +193,8 @@ class Tree {
 
 interface Repository {
   key: Uint8Array;
+  /** The signed index as read (the older single-key stamps hashed it whole). */
+  indexBytes: Uint8Array;
   packages: IndexEntry[];
 }
 
@@ -219,7 +222,7 @@ function resolvePackages(config: ImageConfig, layout: Layout): Repository {
     const version = config.packages[pkg.name]!;
     if (version !== '*' && version !== pkg.version) throw new ConfigError(config.file, `[packages] ${pkg.name}`, `wants version ${version}, but the repository has ${pkg.version}`);
   }
-  return { key, packages };
+  return { key, indexBytes, packages };
 }
 
 function installPackages(tree: Tree, repo: Repository, layout: Layout): void {
@@ -278,18 +281,55 @@ function liveArchive(files: readonly TreeEntry[]): Uint8Array {
 /** What each output was last written from: output path -> hash of its inputs. */
 interface Stamp {
   outputs: Record<string, string>;
+  /**
+   * The `key` of a stamp in the form older builds wrote (`{"key": ...}`, one hash over the
+   * configuration, the whole signed index, the key and the list of outputs, written after all of
+   * them); `legacyOutputs` interprets it. Null for the current form.
+   */
+  legacyKey: string | null;
 }
 
-/** The stamp, or an empty one if it is missing, unreadable or of an older form (its outputs are then written again). */
+/** The stamp, or an empty one if it is missing or unreadable (its outputs are then written again). */
 function readStamp(path: string): Stamp {
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    const outputs = typeof parsed === 'object' && parsed !== null && 'outputs' in parsed ? parsed.outputs : null;
-    if (typeof outputs === 'object' && outputs !== null && Object.values(outputs).every((v) => typeof v === 'string')) return { outputs: outputs as Record<string, string> };
+    if (typeof parsed === 'object' && parsed !== null) {
+      const outputs = 'outputs' in parsed ? parsed.outputs : null;
+      if (typeof outputs === 'object' && outputs !== null && Object.values(outputs).every((v) => typeof v === 'string')) return { outputs: outputs as Record<string, string>, legacyKey: null };
+      const key = 'key' in parsed ? parsed.key : null;
+      if (typeof key === 'string' && /^[0-9a-f]{64}$/.test(key)) return { outputs: {}, legacyKey: key };
+    }
   } catch {
     // Treated as no stamp: every output is written.
   }
-  return { outputs: {} };
+  return { outputs: {}, legacyKey: null };
+}
+
+function writeStamp(path: string, outputs: Record<string, string>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify({ outputs } satisfies Pick<Stamp, 'outputs'>, null, 1)}\n`);
+}
+
+/**
+ * The outputs an older single-key stamp proves were written from exactly these inputs: its key is
+ * recomputed, as the older builds computed it, for the disk alone and for the disk with each live
+ * archive it may have named (this run's, and the `dist/initfs.img` of `npm run build`). A match
+ * means the same configuration, index and key; no match (a different index, an unknown archive)
+ * proves nothing and the outputs are written again, as before.
+ */
+function legacyOutputs(legacyKey: string, config: ImageConfig, repo: Repository, disk: string, lives: readonly string[]): string[] {
+  const keyOf = (outputs: string[]): string => sha256Hex(JSON.stringify([IMAGE_FORMAT, config, sha256Hex(repo.indexBytes), toHex(repo.key), outputs]));
+  const candidates = [[disk], ...[...new Set(lives)].filter((live) => live !== disk).map((live) => [disk, live])];
+  return candidates.find((outputs) => keyOf(outputs) === legacyKey) ?? [];
+}
+
+/** Where `npm run build` writes its live archive (a candidate output of an older stamp). */
+function defaultLive(options: ImageOptions): string | null {
+  try {
+    return join(options.root ?? findProjectRoot(), 'dist', 'initfs.img');
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -312,7 +352,14 @@ export function assembleImage(config: ImageConfig, options: ImageOptions = {}): 
   const installed = repo.packages.map((p) => [p.name, p.version, p.sha256, p.dependencies]);
   const inputsOf = (output: string): string => sha256Hex(JSON.stringify([IMAGE_FORMAT, config, installed, toHex(repo.key), output, output === disk ? 'disk' : 'live']));
   const stamp = readStamp(stampFile);
-  const stale = [disk, ...(live ? [live] : [])].filter((path) => options.force || encrypt || stamp.outputs[path] !== inputsOf(path) || !existsSync(path));
+  const recorded = { ...stamp.outputs };
+  if (stamp.legacyKey !== null) {
+    // Read in the current form from now on, so that cooking a package the image does not hold
+    // (which changes the whole index the older key hashed) keeps what it proved.
+    for (const path of legacyOutputs(stamp.legacyKey, config, repo, disk, [...(live ? [live] : []), ...(defaultLive(options) ?? [])])) recorded[path] = inputsOf(path);
+    writeStamp(stampFile, recorded);
+  }
+  const stale = [disk, ...(live ? [live] : [])].filter((path) => options.force || encrypt || recorded[path] !== inputsOf(path) || !existsSync(path));
   if (stale.length === 0) {
     return { disk, live, packages: repo.packages, entries: 0, upToDate: true, written: [], ms: Math.round(performance.now() - started) };
   }
@@ -327,14 +374,24 @@ export function assembleImage(config: ImageConfig, options: ImageOptions = {}): 
     step(`writing ${shown(disk)} (${files.length} entries, ${sizeMiB} MiB${encrypt ? ', encrypted' : ''})`);
     mkdirSync(dirname(disk), { recursive: true });
     writeFileTree(disk, files, { sizeBytes: sizeMiB * 1024 * 1024, ...(options.password !== undefined ? { password: options.password } : {}), ...(options.kdf ? { kdf: options.kdf } : {}) });
+    // Recorded now: if the live archive fails below, the next run must not write the disk again.
+    recorded[disk] = inputsOf(disk);
+    writeStamp(stampFile, recorded);
   }
   if (live && stale.includes(live)) {
     step(`writing ${shown(live)} (the same tree as a live initfs archive)`);
     mkdirSync(dirname(live), { recursive: true });
-    writeFileSync(live, liveArchive(files));
+    // Through a temporary file, as the disk: a failure leaves the previous archive (and its record) whole.
+    const temporary = `${live}.partial`;
+    try {
+      writeFileSync(temporary, liveArchive(files));
+      renameSync(temporary, live);
+    } catch (err) {
+      rmSync(temporary, { force: true });
+      throw err;
+    }
+    recorded[live] = inputsOf(live);
+    writeStamp(stampFile, recorded);
   }
-  mkdirSync(dirname(stampFile), { recursive: true });
-  const written: Stamp = { outputs: { ...stamp.outputs, ...Object.fromEntries(stale.map((path) => [path, inputsOf(path)])) } };
-  writeFileSync(stampFile, `${JSON.stringify(written, null, 1)}\n`);
   return { disk, live, packages: repo.packages, entries: files.length, upToDate: false, written: stale, ms: Math.round(performance.now() - started) };
 }

@@ -3,14 +3,17 @@
  * configured packages' files, a record per package in /var/lib/pkg, the trusted key and the
  * repository list, the accounts and the configured files with their modes and owners (read back
  * with the RedoxFS library); an unchanged image is not rewritten, even when a package it does not
- * hold is cooked or a live archive is asked for too; an unknown package, a pinned version the recipe does not make and a dependency
+ * hold is cooked or a live archive is asked for too; each output's record is kept as soon as it is
+ * written (a failing live archive does not make the next run rewrite the disk), and a stamp in
+ * the older single-key form keeps a disk built from the same inputs; an unknown package, a pinned version the recipe does not make and a dependency
  * the configuration leaves out are refused before anything is cooked (and again, from the index,
  * when assembling); two packages installing one path and a file written over a package's are refused.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { sha256Hex } from '../../src/cookbook/cache.ts';
 import { ConfigError } from '../../src/cookbook/config.ts';
 import { cook } from '../../src/cookbook/cook.ts';
 import { assembleImage, cookConfig, loadConfig } from '../../src/cookbook/image.ts';
@@ -166,6 +169,76 @@ test('cooking a package the image does not hold leaves the image up to date; cha
     book.recipe('core/lib', customRecipe('lib', 'library'));
     await cooked('kept', kept);
   }
+});
+
+/** Marks the disk as a booted system would (a write at its end), and tells whether the mark is still there. */
+function mark(disk: string): () => boolean {
+  const bytes = new TextEncoder().encode('written by the user');
+  const at = statSync(disk).size - bytes.length;
+  const fd = openSync(disk, 'r+');
+  try {
+    writeSync(fd, bytes, 0, bytes.length, at);
+  } finally {
+    closeSync(fd);
+  }
+  return () => Buffer.from(readFileSync(disk).subarray(at)).equals(Buffer.from(bytes));
+}
+
+test('a failure writing the live archive keeps the disk\'s record: the next run does not write the disk again', async () => {
+  const bootRecipe = book.recipe('core/liveboot', '[build]\ntemplate = "custom"\nscript = "mkdir -p $COOKBOOK_STAGE/boot && cp $COOKBOOK_RECIPE/initfs.img $COOKBOOK_STAGE/boot/initfs.img"\n[package]\nversion = "1.0.0"\n');
+  writeFileSync(join(dirname(bootRecipe), 'initfs.img'), buildInitfs([{ path: 'etc/init.d', kind: 'dir', mode: 0o755 }], 0));
+  const config = await cooked('halfway', '[general]\nsize = 16\n[packages]\nliveboot = "*"\nlib = "*"\n');
+  const disk = join(book.build, 'halfway', 'harddrive.img');
+  // The live archive's folder is a file: the disk is written, then the archive fails.
+  const blocker = join(book.dir, 'not-a-folder');
+  writeFileSync(blocker, 'x');
+  assert.throws(() => assembleImage(config, { buildDir: book.build, live: join(blocker, 'live.img') }), /ENOTDIR|EEXIST/);
+  assert.ok(existsSync(disk));
+  const kept = mark(disk);
+  const again = assembleImage(config, { buildDir: book.build });
+  assert.deepEqual([again.upToDate, again.written], [true, []], 'the disk written before the failure is up to date');
+  assert.ok(kept(), 'what was written to the disk since is kept');
+  const live = join(book.dir, 'halfway-live.img');
+  const withLive = assembleImage(config, { buildDir: book.build, live });
+  assert.deepEqual(withLive.written, [live], 'only the archive that failed is written');
+  assert.ok(kept());
+  assert.deepEqual(readdirSync(book.dir).filter((name) => name.endsWith('.partial')), [], 'no temporary archive is left');
+});
+
+test('a stamp in the older single-key form keeps a disk built from the same inputs, and is read in the current form from then on', async () => {
+  const text = '[general]\nsize = 16\n[packages]\nliveboot = "*"\nlib = "*"\n';
+  const config = await cooked('legacy', text);
+  const report = assembleImage(config, { buildDir: book.build });
+  const stampFile = join(dirname(report.disk), 'image.json');
+  // The key the builds before per-output stamps wrote: [format, configuration, SHA-256 of the whole index, key, outputs].
+  const legacyKey = (outputs: string[]): string => sha256Hex(JSON.stringify([1, config, sha256Hex(readFileSync(join(book.build, 'repo/repo.idx'))), toHex(readPublicKey(book.build)), outputs]));
+  const legacy = (key: string): void => writeFileSync(stampFile, `${JSON.stringify({ key }, null, 1)}\n`);
+
+  legacy(legacyKey([report.disk]));
+  let kept = mark(report.disk);
+  assert.equal(assembleImage(config, { buildDir: book.build }).upToDate, true, 'the older stamp proves the disk was built from these inputs');
+  assert.ok(kept(), 'upgrading does not wipe the disk');
+  assert.ok('outputs' in JSON.parse(readFileSync(stampFile, 'utf8')), 'the stamp is now in the current form');
+  book.recipe('core/unrelated2', customRecipe('unrelated2', 'not in the image'));
+  assert.ok((await cook(['unrelated2'], { recipesDir: book.recipes, buildDir: book.build })).ok);
+  assert.equal(assembleImage(config, { buildDir: book.build }).upToDate, true, 'a changed index (which the older key hashed) no longer matters');
+  assert.ok(kept());
+
+  // Written with a live archive (as `npm run build` did): both are proved.
+  const live = join(book.dir, 'legacy-live.img');
+  assert.deepEqual(assembleImage(config, { buildDir: book.build, live }).written, [live]);
+  legacy(legacyKey([report.disk, live]));
+  assert.equal(assembleImage(config, { buildDir: book.build, live }).upToDate, true);
+  assert.ok(kept());
+
+  // A key that does not match (another configuration or index) proves nothing: the disk is written afresh, as before.
+  legacy(sha256Hex('something else'));
+  const rewritten = assembleImage(config, { buildDir: book.build });
+  assert.deepEqual([rewritten.upToDate, rewritten.written], [false, [report.disk]]);
+  assert.equal(kept(), false);
+  kept = mark(report.disk);
+  assert.equal(assembleImage(config, { buildDir: book.build }).upToDate, true);
+  assert.ok(kept());
 });
 
 test('an unknown package, a version the recipe does not make and a left-out dependency are ConfigErrors before anything is cooked', async () => {

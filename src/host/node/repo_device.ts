@@ -5,10 +5,11 @@
  * serves it as /scheme/repo. Only repo.idx, the NAME.pkgar archives and the NAME.toml sidecar
  * of each archive are packed, so nothing else in the folder (a signing key, notes) can reach the
  * OS; a sidecar holding a `secret_key` (a key pair put where a sidecar belongs) refuses the whole
- * folder rather than leak it. The device is read-only, so nothing in the OS can change the
+ * folder rather than leak it, and so does a symbolic link among them (an `X.pkgar` linking to a key
+ * file would hand the OS whatever it points at). The device is read-only, so nothing in the OS can change the
  * host's repository.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostBlockDevice } from '../../kernel/types.ts';
 import { buildInitfs, type InitfsFile } from '../../syscall/initfs.ts';
@@ -27,9 +28,17 @@ export function isRepository(dir: string): boolean {
   return existsSync(join(dir, REPO_INDEX_FILE));
 }
 
-/** The files of `dir` the OS may see: the index, every archive, and the sidecar of each archive. */
+/**
+ * The files of `dir` the OS may see: the index, every archive, and the sidecar of each archive.
+ * Each is looked at itself, never through a symbolic link: a link where one of them belongs
+ * refuses the whole folder, naming it (what it points at could be anything on the host).
+ */
 function packedNames(dir: string): string[] {
-  const isFile = (name: string): boolean => statSync(join(dir, name)).isFile();
+  const isFile = (name: string): boolean => {
+    const stat = lstatSync(join(dir, name));
+    if (stat.isSymbolicLink()) throw new Error(`repository ${dir}: ${name} is a symbolic link, which is never packed (it could hand the OS any file of the host); put the file itself in the repository folder`);
+    return stat.isFile();
+  };
   const names = readdirSync(dir);
   const archives = names.filter((name) => name.endsWith('.pkgar') && name !== '.pkgar' && isFile(name));
   const sidecars = archives.map((archive) => `${archive.slice(0, -'.pkgar'.length)}.toml`).filter((name) => names.includes(name) && isFile(name));
@@ -40,7 +49,9 @@ function packedNames(dir: string): string[] {
 export function packRepository(dir: string): Uint8Array {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`repository ${dir} is not a folder`);
   if (!isRepository(dir)) throw new Error(`repository ${dir} holds no ${REPO_INDEX_FILE} (run \`redox repo\` or \`redox cook\` first)`);
-  if (!statSync(join(dir, REPO_INDEX_FILE)).isFile()) throw new Error(`repository ${dir}: ${REPO_INDEX_FILE} is not a file`);
+  const index = lstatSync(join(dir, REPO_INDEX_FILE));
+  if (index.isSymbolicLink()) throw new Error(`repository ${dir}: ${REPO_INDEX_FILE} is a symbolic link, which is never packed (it could hand the OS any file of the host); put the file itself in the repository folder`);
+  if (!index.isFile()) throw new Error(`repository ${dir}: ${REPO_INDEX_FILE} is not a file`);
   const files: InitfsFile[] = packedNames(dir).map((name) => {
     const data = readFileSync(join(dir, name));
     if (name.endsWith('.toml') && /secret_key/.test(new TextDecoder().decode(data))) {
