@@ -177,7 +177,7 @@ describe('pkg in the OS', { concurrency: true }, () => {
     assert.match(out, /^0$/m, out);
   });
 
-  test('a pkg killed mid-install leaves a journal: changes are refused, read-only commands warn, `pkg recover` undoes it; SIGTERM waits for the end', async () => {
+  test('a pkg killed mid-install leaves a journal: changes are refused, read-only commands warn, `pkg recover` undoes it; SIGTERM and SIGUSR1 wait for the end', async () => {
     // Big enough that writing it outlasts the shell's polling: many files, incompressible bytes.
     const bigFiles = Array.from({ length: BIG_FILE_COUNT }, (_, i): PackageFile => ({
       path: `usr/share/big/f${String(i).padStart(3, '0')}`, mode: S_IFREG | 0o644, data: new Uint8Array(randomBytes(16 * 1024)),
@@ -191,7 +191,8 @@ describe('pkg in the OS', { concurrency: true }, () => {
       'pkg recover; echo "recover $?"',
       'ls /usr/share/big; ls /scheme/file.snapshots | wc -l; ls /var/lib/pkg/transaction.toml',
       'mkdir /scheme/file.snapshots/pkg-4242-1; pkg recover; ls /scheme/file.snapshots | wc -l',
-      `pkg install big > /tmp/second 2>&1 & installer=$!; ${waitFor('/var/lib/pkg/transaction.toml')}; kill -TERM $installer`,
+      // USR1 kills by default too: held back like TERM, it acts first (lowest number) once the install is done.
+      `pkg install big > /tmp/second 2>&1 & installer=$!; ${waitFor('/var/lib/pkg/transaction.toml')}; kill -USR1 $installer; kill -TERM $installer`,
       'pkg install hello-ts; echo "concurrent $?"; wait $installer; echo "terminated $?"; cat /tmp/second',
       'ls /usr/share/big | wc -l; ls /var/lib/pkg/transaction.toml; ls /scheme/file.snapshots | wc -l',
     ].join('; '));
@@ -206,7 +207,31 @@ describe('pkg in the OS', { concurrency: true }, () => {
     assert.match(out, /'\/usr\/share\/big': No such file or directory\n0\n.*'\/var\/lib\/pkg\/transaction\.toml': No such file or directory$/m, out);
     assert.match(out, /^pkg: note: deleted the snapshot \/scheme\/file\.snapshots\/pkg-4242-1, left by a pkg that was stopped after finishing its work \(the system is complete\)\n0$/m, out);
     assert.match(out, /^pkg: another pkg \(pid \d+\) is changing the system \(`pkg install big`\); try again when it has finished\nconcurrent 1$/m, out);
-    assert.match(out, new RegExp(`^terminated 143\ninstalled big 1\\.0\\.0 \\(${BIG_FILE_COUNT} files\\)\n${BIG_FILE_COUNT}\n.*transaction\\.toml': No such file or directory\n0$`, 'm'), out);
+    assert.match(out, new RegExp(`^terminated 138\ninstalled big 1\\.0\\.0 \\(${BIG_FILE_COUNT} files\\)\n${BIG_FILE_COUNT}\n.*transaction\\.toml': No such file or directory\n0$`, 'm'), out);
+  });
+
+  test('`pkg recover --discard` moves a record that does not parse aside; an unreadable journal and stale drafts are cleaned up', async () => {
+    // What a pkg killed mid-install leaves, made by hand: its journal and snapshot, a truncated record, a record draft and a journal draft.
+    const fake = '/scheme/file.snapshots/pkg-4243-1';
+    const r = await withRepo(goodRepo, [
+      `mkdir ${fake}`,
+      `printf 'operation = "install fake"\\npid = 4243\\nstarted = "2026-01-01T00:00:00.000Z"\\nsnapshot = "${fake}"\\n' > /var/lib/pkg/transaction.toml`,
+      `printf 'name = "trunc' > /var/lib/pkg/truncated.toml; echo x > /var/lib/pkg/fake.toml.new; echo x > /var/lib/pkg/transaction.toml.4243`,
+      'pkg list > /dev/null; echo "list-broken $?"',
+      'pkg recover --discard; echo "discard $?"',
+      'pkg list > /dev/null; echo "list $?"; ls /var/lib/pkg | grep -e truncated -e new -e transaction; ls /scheme/file.snapshots | wc -l',
+      // A journal that does not parse names no snapshot: refused with what to do, then removed.
+      `printf 'operation = "inst' > /var/lib/pkg/transaction.toml`,
+      'pkg install hello-ts; echo "unreadable $?"; pkg recover; echo "recover $?"',
+      'echo x > /var/lib/pkg/transaction.toml.4244; pkg install hello-ts; ls /var/lib/pkg | grep -c transaction',
+    ].join('; '));
+    const out = r.stdout + r.stderr;
+    assert.match(out, /^pkg: \/var\/lib\/pkg\/truncated\.toml: not valid TOML: .*\nlist-broken 1$/m, out);
+    assert.match(out, /^pkg: warning: \/var\/lib\/pkg\/truncated\.toml: not valid TOML: .*; moved it to \/var\/lib\/pkg\/truncated\.toml\.broken, so its package is no longer listed \(its files stay, unrecorded\)$/m, out);
+    assert.match(out, /^kept the system as `pkg install fake` \(pid 4243, begun 2026-01-01T00:00:00\.000Z\) left it \(the files and records it wrote stay\); removed its journal and snapshot\ndiscard 0\nlist 0\ntruncated\.toml\.broken\n0$/m, out);
+    assert.match(out, /^pkg: the journal \/var\/lib\/pkg\/transaction\.toml does not parse, so what the pkg that wrote it was doing is unknown; `pkg recover` removes it\nunreadable 1$/m, out);
+    assert.match(out, /^removed the journal \/var\/lib\/pkg\/transaction\.toml, which did not parse and so named no snapshot to roll back to; the system is kept as it is\nrecover 0$/m, out);
+    assert.match(out, /^installed hello-ts 0\.1\.0 \(1 file\)\n0$/m, out);
   });
 
   test('versions: no downgrade, another build only with --reinstall, search shows the installed version; /boot packages cannot be removed', async () => {

@@ -129,17 +129,47 @@ export function fetchVerified(offer: Offer): VerifiedPackage {
 }
 
 /**
- * Orders two versions (negative: `a` is older): dotted components compared left to right,
- * as numbers where both are digits, else as strings (code-point order); where one runs out
- * first and the rest were equal, the shorter is older (1.0 < 1.0.1). docs/packages.md §4.
+ * Orders two versions (negative: `a` is older), like semver: the release part (before the first
+ * `-`) is compared component by component from the left, dotted components as numbers where
+ * both are digits, else as strings (code-point order); where one runs out first and the rest
+ * were equal, the shorter is older (1.0 < 1.0.1). Equal releases: one with a prerelease suffix
+ * (`2.0-rc1`) is older than one without (`2.0`), and two suffixes are compared the same way,
+ * their dotted identifiers as numbers where both are digits. docs/packages.md §4 (*Versions*).
  */
 export function compareVersions(a: string, b: string): number {
+  const [releaseA, preA] = splitPrerelease(a);
+  const [releaseB, preB] = splitPrerelease(b);
+  const byRelease = compareDotted(releaseA, releaseB);
+  if (byRelease !== 0 || preA === preB) return byRelease;
+  if (preA === null) return 1;
+  if (preB === null) return -1;
+  return compareDotted(preA, preB);
+}
+
+/** `2.0-rc1` as `['2.0', 'rc1']`; `2.0` as `['2.0', null]`. */
+function splitPrerelease(version: string): [string, string | null] {
+  const dash = version.indexOf('-');
+  return dash < 0 ? [version, null] : [version.slice(0, dash), version.slice(dash + 1)];
+}
+
+function compareDotted(a: string, b: string): number {
   const left = a.split('.');
   const right = b.split('.');
   for (let i = 0; i < Math.min(left.length, right.length); i++) {
     const [x, y] = [left[i]!, right[i]!];
-    const order = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
-    if (order !== 0) return Math.sign(order);
+    const order = /^\d+$/.test(x) && /^\d+$/.test(y) ? compareDigits(x, y) : x < y ? -1 : x > y ? 1 : 0;
+    if (order !== 0) return order;
   }
   return Math.sign(left.length - right.length);
+}
+
+/**
+ * Orders two runs of digits by their value without converting them to numbers, which would give
+ * NaN or Infinity for hundreds of digits and lose precision above 2^53: without leading zeros,
+ * the longer is larger, and equal lengths compare like strings.
+ */
+function compareDigits(x: string, y: string): number {
+  const [m, n] = [x.replace(/^0+(?=\d)/, ''), y.replace(/^0+(?=\d)/, '')];
+  if (m.length !== n.length) return Math.sign(m.length - n.length);
+  return m < n ? -1 : m > n ? 1 : 0;
 }

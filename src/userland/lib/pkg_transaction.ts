@@ -7,14 +7,18 @@
  * scheme (/scheme/file.snapshots), rolled back to if anything fails. The order at the end,
  * commit (sync), remove the journal, sync, delete the snapshot, means that a pkg stopped at any
  * point leaves a journal or a finished system. Deleting the snapshot commits the volume too.
+ * Records are written whole under a draft name and renamed into place, so a kill never leaves
+ * a truncated one.
  */
 import {
-  Errno, O_CREAT, O_TRUNC, O_WRONLY, close, eprint, fchmod, getpid, lstat, mkdir, open, print, readTextFile, readdir, rmdir, symlink, unlink, write, writeFile,
+  Errno, O_CREAT, O_TRUNC, O_WRONLY, close, eprint, fchmod, getpid, lstat, mkdir, open, print, readTextFile, readdir, rename, rmdir, symlink, unlink, write, writeFile,
 } from '../../libc/index.ts';
 import { INSTALLED_DIR, encodeInstallRecord, installRecordPath, isSymlinkMode, parseInstallRecord, type InstallRecord } from '../../cookbook/installed.ts';
 import { PackageError, type PackageEntry } from '../../cookbook/package.ts';
 import { describe, ensureDirectory, isErrno, onPath, syncRoot } from './pkg_fs.ts';
-import { JOURNAL_PATH, createJournal, interrupted, isAnotherRunningPkg, readJournal, refusal, removeJournal, withSignalsBlocked, type Journal } from './pkg_journal.ts';
+import {
+  JOURNAL_PATH, UNREADABLE, createJournal, deleteStaleDrafts, interrupted, isAnotherRunningPkg, readJournal, refusal, removeJournal, withSignalsBlocked, type Journal,
+} from './pkg_journal.ts';
 import { PkgError } from './pkg_sources.ts';
 
 export const SNAPSHOT_CONTROL = '/scheme/file.snapshots';
@@ -45,15 +49,68 @@ export function readInstalled(): Map<string, InstallRecord> {
   return out;
 }
 
+/** What a record is written as before it is renamed into place; it does not end in `.toml`, so readInstalled never reads it. */
+const RECORD_DRAFT_SUFFIX = '.new';
+
+/**
+ * Writes a record whole under a draft name, then renames it over the old one: a pkg killed
+ * meanwhile (then kept with `pkg recover --discard`) leaves the old record or the new one, never
+ * a truncated record that every later command would trip on. No fsync: the transaction's commit
+ * makes it durable, and a RedoxFS commit holds either name, never half a rename.
+ */
 export function writeRecord(record: InstallRecord): void {
   ensureDirectory(`/${INSTALLED_DIR}`);
   const path = `/${installRecordPath(record.name)}`;
-  onPath(path, () => writeFile(path, encodeInstallRecord(record), 0o644));
+  const draft = `${path}${RECORD_DRAFT_SUFFIX}`;
+  onPath(draft, () => writeFile(draft, encodeInstallRecord(record), 0o644));
+  onPath(path, () => rename(draft, path));
 }
 
 export function removeRecord(name: string): void {
   const path = `/${installRecordPath(name)}`;
   onPath(path, () => unlink(path));
+}
+
+/**
+ * Moves every record that does not parse aside, to NAME.toml.broken, with a warning naming it,
+ * so that the commands reading records work again; deletes record drafts a killed pkg left.
+ * Records are renamed into place whole, so a broken one is damage, or was truncated by an older
+ * pkg killed while writing it in place. Returns how many files it moved or deleted. Run only
+ * while holding the lock (a journal), so no pkg is writing records meanwhile.
+ */
+function setAsideBrokenRecords(): number {
+  const dir = `/${INSTALLED_DIR}`;
+  const journal = JOURNAL_PATH.slice(dir.length + 1);
+  let names: string[];
+  try {
+    names = readdir(dir).map((d) => d.name).sort();
+  } catch (error) {
+    if (isErrno(error, Errno.ENOENT)) return 0;
+    throw new PkgError(describe(error, dir));
+  }
+  let handled = 0;
+  for (const name of names) {
+    const path = `${dir}/${name}`;
+    if (name.endsWith(`.toml${RECORD_DRAFT_SUFFIX}`)) {
+      onPath(path, () => unlink(path));
+      handled++;
+      continue;
+    }
+    if (!name.endsWith('.toml') || name === journal) continue;
+    let problem: string;
+    try {
+      parseInstallRecord(onPath(path, () => readTextFile(path)), path);
+      continue;
+    } catch (error) {
+      if (!(error instanceof PackageError)) throw error;
+      problem = error.message;
+    }
+    const aside = `${path}.broken`;
+    onPath(path, () => rename(path, aside));
+    eprint(`pkg: warning: ${problem}; moved it to ${aside}, so its package is no longer listed (its files stay, unrecorded)`);
+    handled++;
+  }
+  return handled;
 }
 
 // ---- files ----
@@ -208,6 +265,10 @@ function closeOut(snapshot: Snapshot): string | null {
   }
   try {
     syncRoot();
+  } catch (error) {
+    return `cannot commit the journal's removal: ${describe(error)}; the snapshot ${snapshot.path} is kept, and \`pkg recover --discard\` removes both if the journal is still there after a reboot`;
+  }
+  try {
     snapshot.delete();
   } catch (error) {
     return `cannot delete the snapshot: ${describe(error)} (it only costs space; remove it with rm)`;
@@ -215,10 +276,14 @@ function closeOut(snapshot: Snapshot): string | null {
   return null;
 }
 
-/** Snapshots the root, runs `work`, commits it, or rolls everything back if it throws. */
+/**
+ * Runs `work` in the snapshot and commits it, or rolls everything back if either fails: a
+ * commit refused (ENOSPC, EIO) leaves a change that is not on the disk, so it is undone too.
+ */
 function changeAtomically(snapshot: Snapshot, what: string, work: () => void): void {
   try {
     work();
+    commit();
   } catch (error) {
     const failure = `${what} failed: ${describe(error)}`;
     try {
@@ -229,9 +294,17 @@ function changeAtomically(snapshot: Snapshot, what: string, work: () => void): v
     const problem = closeOut(snapshot);
     throw new PkgError(`${failure}; rolled back, the system is unchanged${problem === null ? '' : `; but ${problem}`}`);
   }
-  syncRoot();
   const problem = closeOut(snapshot);
   if (problem !== null) throw new PkgError(`${what}: done, but ${problem}`);
+}
+
+/** Commits the change to the disk (syncRoot), saying what failed if it cannot. */
+function commit(): void {
+  try {
+    syncRoot();
+  } catch (error) {
+    throw new PkgError(`cannot commit it to the disk: ${describe(error)}`);
+  }
 }
 
 /** Runs a change inside a transaction; called at most once. */
@@ -257,6 +330,7 @@ export function transaction<T>(operation: string, body: (change: Change) => T): 
     let result: T;
     try {
       deleteStraySnapshots(snapshot.path);
+      deleteStaleDrafts();
       result = body(change);
     } catch (error) {
       if (!journalHandedOver) releaseAfter(error);
@@ -278,32 +352,57 @@ function releaseAfter(error: unknown): void {
 
 /**
  * `pkg recover`: undoes what an interrupted pkg left, by rolling the root back to the snapshot
- * its journal names, or with `discard` keeps the system as it is; either way removes journal and
- * snapshot, and any stray snapshot. Says what it did.
+ * its journal names, or with `discard` keeps the system as it is; either way moves aside
+ * records that do not parse (while the journal still locks out other pkg runs), then removes
+ * journal and snapshot, and any stray snapshot or journal draft. Says what it did.
  */
 export function recover(discard: boolean): void {
   withSignalsBlocked(() => {
     const journal = readJournal();
     if (journal !== null && isAnotherRunningPkg(journal.pid)) throw new PkgError(`${refusal(journal)}; nothing to recover`);
     if (journal === null) {
-      if (deleteStraySnapshots('') === 0) print('nothing to recover: no pkg was interrupted');
+      if (tidyUnderLock() === 0) print('nothing to recover: no pkg was interrupted');
       return;
     }
-    const snapshot = Snapshot.named(journal);
+    const snapshot = journal === UNREADABLE ? null : Snapshot.named(journal);
     if (snapshot === null) {
+      setAsideBrokenRecords();
       removeJournal();
       syncRoot();
-      print(`${interrupted(journal)} was stopped before it took its snapshot, so it changed nothing; removed its journal`);
+      if (journal === UNREADABLE) print(`removed the journal ${JOURNAL_PATH}, which did not parse and so named no snapshot to roll back to; the system is kept as it is`);
+      else print(`${interrupted(journal)} was stopped before it took its snapshot, so it changed nothing; removed its journal`);
     } else if (discard) {
+      setAsideBrokenRecords();
       finishRecovery(snapshot);
-      print(`kept the system as ${interrupted(journal)} left it (the files it wrote stay, unrecorded); removed its journal and snapshot`);
+      print(`kept the system as ${interrupted(journal)} left it (the files and records it wrote stay); removed its journal and snapshot`);
     } else {
       snapshot.rollback();
+      setAsideBrokenRecords();
       finishRecovery(snapshot);
       print(`rolled the root volume back to the snapshot taken when ${interrupted(journal)} began: everything written to it since ${journal.started}, by any program, is undone`);
     }
     deleteStraySnapshots('');
+    deleteStaleDrafts();
   });
+}
+
+/**
+ * `pkg recover` with no interrupted pkg: takes the lock itself (so no pkg writes records
+ * meanwhile), deletes stray snapshots and journal drafts and moves broken records aside.
+ * Returns how many snapshots and records it dealt with.
+ */
+function tidyUnderLock(): number {
+  createJournal('recover', '');
+  let handled: number;
+  try {
+    handled = deleteStraySnapshots('') + setAsideBrokenRecords();
+    deleteStaleDrafts();
+  } catch (error) {
+    releaseAfter(error);
+    throw error;
+  }
+  removeJournal();
+  return handled;
 }
 
 function finishRecovery(snapshot: Snapshot): void {
