@@ -9,7 +9,7 @@ import {
   O_CREAT, O_DIRECTORY, O_RDONLY, O_STAT, O_SYMLINK, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, SEEK_SET, UTIME_NOW,
   UTIME_OMIT,
 } from '../syscall/flags.ts';
-import { DATA_CAPACITY } from '../syscall/slot.ts';
+import { IO_MAX } from '../syscall/slot.ts';
 import { decodeStat, type FileTimes, type Stat, type StatVfs } from '../syscall/stat.ts';
 import { readMappedView } from './file_map.ts';
 import { syscall } from './syscall.ts';
@@ -50,7 +50,7 @@ export function write(fd: number, data: Uint8Array | string): number {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
   let done = 0;
   while (done < bytes.length) {
-    const n = syscall('write', fd, bytes.subarray(done, done + DATA_CAPACITY));
+    const n = syscall('write', fd, bytes.subarray(done, done + IO_MAX));
     if (n <= 0) throw new SysError(Errno.EIO, `write to fd ${fd} made no progress`);
     done += n;
   }
@@ -115,7 +115,7 @@ export function exists(path: string): boolean {
 
 export function readAll(fd: number): Uint8Array {
   const chunks: Uint8Array[] = [];
-  for (let chunk = read(fd, DATA_CAPACITY); chunk.length > 0; chunk = read(fd, DATA_CAPACITY)) chunks.push(chunk);
+  for (let chunk = read(fd, IO_MAX); chunk.length > 0; chunk = read(fd, IO_MAX)) chunks.push(chunk);
   return concatBytes(chunks);
 }
 

@@ -10,7 +10,8 @@ import { O_CLOEXEC, O_CREAT, O_RDWR } from '../syscall/flags.ts';
 import { EVENT_TAG, Opcode, decodeRequest, encodeReply, type Request } from '../syscall/packet.ts';
 import { DATA_CAPACITY } from '../syscall/slot.ts';
 import { decodeTimes, encodeStat, type FileTimes, type Stat, type StatVfs } from '../syscall/stat.ts';
-import { close, open, read, write } from './fs.ts';
+import { close, open, read } from './fs.ts';
+import { syscall } from './syscall.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -98,17 +99,26 @@ export class SchemeServer {
   reply(tag: number, result: Result): void {
     this.parked.delete(tag);
     const reply = typeof result === 'number' ? { value: result, data: new Uint8Array(0) } : result instanceof Uint8Array ? { value: result.length, data: result } : result;
-    write(this.fd, encodeReply({ tag, errno: 0, result: reply.value, data: reply.data }));
+    this.send(encodeReply({ tag, errno: 0, result: reply.value, data: reply.data }));
   }
 
   replyError(tag: number, errno: number): void {
     this.parked.delete(tag);
-    write(this.fd, encodeReply({ tag, errno, result: 0, data: new Uint8Array(0) }));
+    this.send(encodeReply({ tag, errno, result: 0, data: new Uint8Array(0) }));
   }
 
   /** Tells the kernel a handle's readiness changed (for the event scheme). */
   notifyReadiness(id: number, ready: number): void {
-    write(this.fd, encodeReply({ tag: EVENT_TAG, errno: ready, result: id, data: new Uint8Array(0) }));
+    this.send(encodeReply({ tag: EVENT_TAG, errno: ready, result: id, data: new Uint8Array(0) }));
+  }
+
+  /**
+   * A reply is a message, not a stream: it goes to the kernel in one write syscall (libc's
+   * write() would cut one carrying IO_MAX bytes of data, plus its header, in two).
+   */
+  private send(packet: Uint8Array): void {
+    const taken = syscall('write', this.fd, packet);
+    if (taken !== packet.length) throw new SysError(Errno.EIO, `the kernel took ${taken} of a ${packet.length}-byte reply`);
   }
 
   close(): void {

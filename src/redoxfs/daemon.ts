@@ -16,7 +16,7 @@ import {
 } from '../syscall/flags.ts';
 import { decodeRequest } from '../syscall/packet.ts';
 import { SIGTERM } from '../syscall/signal.ts';
-import { DATA_CAPACITY } from '../syscall/slot.ts';
+import { DATA_CAPACITY, IO_MAX } from '../syscall/slot.ts';
 import { makeStat, type FileTimes, type Stat, type StatVfs } from '../syscall/stat.ts';
 import { EventQueue } from '../libc/event.ts';
 import { fcntl, fsync, lseek, open, read, write } from '../libc/fs.ts';
@@ -105,7 +105,7 @@ export class FdBlockDevice implements BlockDevice {
     lseek(this.fd, first * BLOCK_SIZE, SEEK_SET);
     let done = 0;
     while (done < out.length) {
-      const chunk = read(this.fd, Math.min(out.length - done, DATA_CAPACITY));
+      const chunk = read(this.fd, Math.min(out.length - done, IO_MAX));
       if (chunk.length === 0) throw new SysError(Errno.EIO, `short read of the disk at block ${first}`);
       out.set(chunk, done);
       done += chunk.length;
@@ -121,7 +121,7 @@ export class FdBlockDevice implements BlockDevice {
 
   private writeHeld(): void {
     const blocks = [...this.held.keys()].sort((a, b) => a - b);
-    const perRun = DATA_CAPACITY / BLOCK_SIZE / 2;
+    const perRun = IO_MAX / BLOCK_SIZE;
     for (let i = 0; i < blocks.length; ) {
       let end = i + 1;
       while (end < blocks.length && blocks[end] === blocks[end - 1]! + 1 && end - i < perRun) end++;

@@ -32,7 +32,14 @@ export const ARGS_OFFSET = 32;
 export const ARG_COUNT = 6;
 export const RESULTS_OFFSET = 80;
 export const DATA_OFFSET = 128;
-export const DATA_CAPACITY = 128 * 1024;
+/**
+ * The most one read or write moves (a power of two, so the usual 64 KiB and 128 KiB buffers go
+ * whole), to a daemon's scheme too: the data area holds it plus PACKET_HEADROOM, the most a
+ * request's header and path take, so a daemon reads any request in one DATA_CAPACITY read.
+ */
+export const IO_MAX = 128 * 1024;
+export const PACKET_HEADROOM = 8192;
+export const DATA_CAPACITY = IO_MAX + PACKET_HEADROOM;
 export const SLOT_BYTES = DATA_OFFSET + DATA_CAPACITY;
 
 /** The kernel's doorbell: word 0 counts requests; threads notify it after posting a call. */

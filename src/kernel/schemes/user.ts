@@ -17,7 +17,7 @@ import { EVENT_READ, EVENT_WRITE, O_NONBLOCK } from '../../syscall/flags.ts';
 import {
   EVENT_TAG, Opcode, REPLY_HEADER, REQUEST_HEADER, decodeReplies, encodeRequest, type Reply,
 } from '../../syscall/packet.ts';
-import { DATA_CAPACITY } from '../../syscall/slot.ts';
+import { IO_MAX } from '../../syscall/slot.ts';
 import { STAT_BYTES, encodeTimes, isStatVfs, type FileTimes, type StatVfs } from '../../syscall/stat.ts';
 import type { Kernel } from '../kernel.ts';
 import { schemePathToAbsolute } from '../path.ts';
@@ -25,8 +25,8 @@ import { HandleTable, SchemeBase, type Call, type SharedMapping } from '../schem
 import { asPid } from '../types.ts';
 import { WaitQueue } from '../wait_queue.ts';
 
-/** Largest data part of a WRITE request or READ reply, so a packet fits one daemon read. */
-export const MAX_TRANSFER = DATA_CAPACITY - 8192;
+/** Largest data part of a WRITE request or READ reply: a packet with it fits one daemon read. */
+export const MAX_TRANSFER = IO_MAX;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -11,7 +11,7 @@ import {
   F_GETFL, F_SETFL, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NONBLOCK, O_RDONLY, O_STAT, O_SYMLINK,
   O_TRUNC, O_WRONLY, SEEK_CUR, SEEK_SET, S_IFLNK, S_IFMT, UTIME_NOW, UTIME_OMIT,
 } from '../../syscall/flags.ts';
-import { DATA_CAPACITY } from '../../syscall/slot.ts';
+import { IO_MAX } from '../../syscall/slot.ts';
 import type { Stat } from '../../syscall/stat.ts';
 import { exit, getpid } from '../process.ts';
 import { readMappedView } from '../file_map.ts';
@@ -90,14 +90,14 @@ function readInto(ctx: WasiContext, kfd: number, iovs: number, count: number): n
     const ptr = ctx.memory.u32(iovs);
     const len = ctx.memory.u32(iovs + 4);
     if (len === 0) return 0;
-    const data = readMappedView(kfd, len) ?? syscall('read', kfd, Math.min(len, DATA_CAPACITY));
+    const data = readMappedView(kfd, len) ?? syscall('read', kfd, Math.min(len, IO_MAX));
     ctx.memory.write(ptr, data);
     return data.length;
   }
   const vecs = ctx.memory.iovecs(iovs, count);
   const total = vecs.reduce((n, v) => n + v.len, 0);
   if (total === 0) return 0;
-  const data = readMappedView(kfd, total) ?? syscall('read', kfd, Math.min(total, DATA_CAPACITY));
+  const data = readMappedView(kfd, total) ?? syscall('read', kfd, Math.min(total, IO_MAX));
   let at = 0;
   for (const v of vecs) {
     if (at >= data.length) break;
@@ -113,12 +113,12 @@ function writeFrom(ctx: WasiContext, kfd: number, iovs: number, count: number, s
   if (count === 1) {
     // A copy, not a view of linear memory: a signal handler run on the syscall's way in may grow
     // memory, which would empty a view before its bytes are marshalled.
-    const written = syscall('write', kfd, ctx.memory.slice(ctx.memory.u32(iovs), Math.min(ctx.memory.u32(iovs + 4), DATA_CAPACITY)).slice());
+    const written = syscall('write', kfd, ctx.memory.slice(ctx.memory.u32(iovs), Math.min(ctx.memory.u32(iovs + 4), IO_MAX)).slice());
     if (sync) syscall('fsync', kfd);
     return written;
   }
   const vecs = ctx.memory.iovecs(iovs, count);
-  const total = Math.min(vecs.reduce((n, v) => n + v.len, 0), DATA_CAPACITY);
+  const total = Math.min(vecs.reduce((n, v) => n + v.len, 0), IO_MAX);
   const data = new Uint8Array(total);
   let at = 0;
   for (const v of vecs) {

@@ -12,7 +12,7 @@
 import { Errno, SysError } from '../../syscall/errno.ts';
 import { DT_REG, O_CREAT, O_DIRECTORY, O_RDONLY, O_STAT, O_TRUNC, S_IFDIR, S_IFREG, SEEK_SET, canWrite } from '../../syscall/flags.ts';
 import { makeStat, type Stat } from '../../syscall/stat.ts';
-import { DATA_CAPACITY } from '../../syscall/slot.ts';
+import { IO_MAX } from '../../syscall/slot.ts';
 import { initfsDataStart, parseInitfsIndex, type InitfsEntry } from '../../syscall/initfs.ts';
 import { eprint, fstat, lseek, open, read, setrens } from '../../libc/index.ts';
 import { SchemeServer, type SchemeHandler } from '../../libc/scheme.ts';
@@ -32,7 +32,7 @@ function readAt(fd: number, offset: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
   lseek(fd, offset, SEEK_SET);
   for (let done = 0; done < length; ) {
-    const chunk = read(fd, Math.min(length - done, DATA_CAPACITY));
+    const chunk = read(fd, Math.min(length - done, IO_MAX));
     if (chunk.length === 0) throw new SysError(Errno.EIO, `short read of the repository device at ${offset + done}`);
     out.set(chunk, done);
     done += chunk.length;
@@ -102,7 +102,7 @@ class RepoHandler implements SchemeHandler {
 
   read(id: number, count: number): Uint8Array {
     const h = this.file(id);
-    const length = Math.max(0, Math.min(count, DATA_CAPACITY, h.file.size - h.offset));
+    const length = Math.max(0, Math.min(count, IO_MAX, h.file.size - h.offset));
     const data = length === 0 ? new Uint8Array(0) : readAt(this.device, h.file.start + h.offset, length);
     h.offset += data.length;
     return data;
