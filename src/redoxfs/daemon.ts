@@ -288,8 +288,10 @@ export class RedoxFsHandler implements SchemeHandler {
         if (canWrite(flags)) this.allow(ino, who, W_OK, path);
       }
       if (flags & O_TRUNC && canWrite(flags) && (attr.mode & S_IFMT) === S_IFREG && attr.size > 0) {
-        this.fs.truncate(ino, 0);
-        this.cache.truncated(ino, 0);
+        this.changingBytes(ino, () => {
+          this.fs.truncate(ino, 0);
+          this.cache.truncated(ino, 0);
+        });
       }
       this.fs.retain(ino);
       const id = this.nextId++;
@@ -318,6 +320,20 @@ export class RedoxFsHandler implements SchemeHandler {
     }
   }
 
+  /**
+   * Runs a change to a file's bytes and the matching cache update. If either fails, the file may
+   * have changed in part (or the cache missed the change): its cache goes, so no stale byte or
+   * size is served from it.
+   */
+  private changingBytes<T>(ino: number, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      this.cache.forget(ino);
+      throw error;
+    }
+  }
+
   read(id: number, count: number): Uint8Array {
     const h = this.handle(id);
     return guard(() => {
@@ -342,8 +358,12 @@ export class RedoxFsHandler implements SchemeHandler {
       const oldSize = this.fs.getattr(h.ino).size;
       if ((flags | h.flags) & O_APPEND) h.offset = oldSize;
       const offset = h.offset;
-      const n = this.fs.write(h.ino, offset, data);
-      this.cache.wrote(h.ino, offset, data.subarray(0, n), oldSize);
+      // A short count when space ran out part-way (POSIX): what landed is cached and counted.
+      const n = this.changingBytes(h.ino, () => {
+        const written = this.fs.write(h.ino, offset, data, { partial: true });
+        this.cache.wrote(h.ino, offset, data.subarray(0, written), oldSize);
+        return written;
+      });
       h.offset = offset + n;
       return n;
     });
@@ -391,10 +411,12 @@ export class RedoxFsHandler implements SchemeHandler {
 
   ftruncate(id: number, length: number): void {
     const h = this.handle(id);
-    guard(() => {
-      this.fs.truncate(h.ino, length);
-      this.cache.truncated(h.ino, length);
-    });
+    guard(() =>
+      this.changingBytes(h.ino, () => {
+        this.fs.truncate(h.ino, length);
+        this.cache.truncated(h.ino, length);
+      }),
+    );
   }
 
   getdents(id: number, maxBytes: number): Uint8Array {
@@ -498,8 +520,11 @@ export class RedoxFsHandler implements SchemeHandler {
     guard(() => {
       const src = this.parent(from, who);
       const dst = this.parent(to, who);
-      this.mayRemove(src.dir, this.fs.lookup(src.dir, src.name), who, from);
+      const moved = this.fs.lookup(src.dir, src.name);
+      this.mayRemove(src.dir, moved, who, from);
       const replaced = this.existing(dst.dir, dst.name);
+      // The replaced file is removed: in a sticky directory that is its owner's (or the directory's) to do.
+      if (replaced !== null && replaced !== moved) this.mayRemove(dst.dir, replaced, who, to);
       this.fs.rename(src.dir, src.name, dst.dir, dst.name);
       if (replaced !== null) this.forgetIfFreed(replaced);
     });

@@ -95,22 +95,34 @@ export class Files {
   }
 
   /**
-   * Writes all of `data` at `offset` (or throws before writing anything past a failure).
+   * Writes `data` at `offset`, block by block, and returns how many bytes landed: all of them,
+   * or, when space runs out after some blocks were written, the bytes up to the end of the last
+   * block written (a short write: the file is consistent, its size covers exactly what landed).
+   * A write that could land nothing throws (ENOSPC, EFBIG, ...) and changes nothing.
    * `mayCommit`: when space runs short, the running transaction may be committed part-way
    * (only a plain write allows it: its partial state is a consistent file).
    */
-  write(st: InodeState, offset: number, data: Uint8Array, mayCommit = false): void {
+  write(st: InodeState, offset: number, data: Uint8Array, mayCommit = false): number {
     if (offset + data.length > MAX_FILE_SIZE) throw new FsError('EFBIG', `inode ${st.ino}: file would exceed ${MAX_FILE_SIZE} bytes`);
-    if (data.length === 0) return;
+    if (data.length === 0) return 0;
     this.inodes.modify(st);
     const end = offset + data.length;
+    let landed = 0;
     for (let index = Math.floor(offset / BLOCK_SIZE); index * BLOCK_SIZE < end; index++) {
       const blockStart = index * BLOCK_SIZE;
       const from = Math.max(offset, blockStart);
       const to = Math.min(end, blockStart + BLOCK_SIZE);
-      this.writeBlock(st, index, from - blockStart, data.subarray(from - offset, to - offset), mayCommit);
+      try {
+        this.writeBlock(st, index, from - blockStart, data.subarray(from - offset, to - offset), mayCommit);
+      } catch (e) {
+        // storeBlock fails with ENOSPC before changing anything: what landed so far stands.
+        if (landed > 0 && isFsError(e, 'ENOSPC')) return landed;
+        throw e;
+      }
       if (to > st.rec.size) st.rec.size = to;
+      landed = to - offset;
     }
+    return landed;
   }
 
   /** Puts `bytes` at `at` within block `index`, copying the rest of the block. */
@@ -170,14 +182,15 @@ export class Files {
    * Points block `index` at `block`'s bytes. The old block is released only after the tree
    * path is private: copying a shared leaf first takes a reference on it (top-down order).
    */
-  private storeBlock(st: InodeState, index: number, existing: Ptr | undefined, block: Uint8Array, mayCommit = false): Ptr {
+  private storeBlock(st: InodeState, index: number, existing: Ptr | undefined, block: Uint8Array, mayCommit = false, freeing = false): Ptr {
     const alloc = this.vol.alloc;
     if (existing && alloc.bornThisTxn(existing.addr) && alloc.refCount(existing.addr) === 1) {
       const ptr = this.vol.store.write(existing.addr, BlockType.Data, block);
       this.setBlock(st, index, ptr);
       return ptr;
     }
-    this.vol.ensureSpace(1, { mayCommit });
+    if (freeing) this.ensureBlockFreeing();
+    else this.vol.ensureSpace(1, { mayCommit });
     const addr = alloc.alloc();
     let ptr: Ptr;
     try {
@@ -200,15 +213,19 @@ export class Files {
     st.rec.size = size;
   }
 
+  /**
+   * Zeroes the new last block's tail first (the only step that may need a block, and may fail
+   * with ENOSPC: then nothing has changed), and only then releases the blocks past the end.
+   */
   private shrink(st: InodeState, size: number): void {
     const keep = Math.ceil(size / BLOCK_SIZE);
+    if (size % BLOCK_SIZE !== 0) this.zeroTail(st, keep - 1, size % BLOCK_SIZE);
     const doomed = [...this.mapped(st, keep)];
     for (const [index, ptr] of doomed) {
       this.unsetBlock(st, index);
       this.vol.alloc.release(ptr.addr);
       st.rec.blocks--;
     }
-    if (size % BLOCK_SIZE !== 0) this.zeroTail(st, keep - 1, size % BLOCK_SIZE);
   }
 
   /** Zeroes the last block past the new end, keeping the invariant above. */
@@ -218,6 +235,20 @@ export class Files {
     const block = this.readBlock(st, existing).slice();
     if (block.subarray(keepBytes).every((b) => b === 0)) return;
     block.fill(0, keepBytes);
-    this.storeBlock(st, index, existing, block);
+    this.storeBlock(st, index, existing, block, true, true);
+  }
+
+  /**
+   * Room for the one block a shrinking truncate needs (its copy of the new last block). The
+   * truncate frees more than it takes, so it may use the slop kept back from writes (only the
+   * commit's own room is kept), and may commit first to make released blocks reusable: it runs
+   * before the truncate has changed anything, so the state is consistent.
+   */
+  private ensureBlockFreeing(): void {
+    const vol = this.vol;
+    const fits = (): boolean => vol.alloc.freeBlocks >= 1 + vol.commitReserve();
+    if (fits()) return;
+    if (vol.alloc.releasedOnCommit > 0 && vol.makeRoom) vol.makeRoom();
+    if (!fits()) throw new FsError('ENOSPC', 'no space left on the device');
   }
 }

@@ -6,8 +6,10 @@
  * Rules:
  * - Every change belongs to the running transaction until `commit` (fsync = commit) makes it
  *   durable at once. Operations validate everything before changing anything, so an error
- *   other than EIO leaves the filesystem as it was; an EIO part-way stops the filesystem
- *   (further calls fail) and the last commit stays intact on disk.
+ *   other than EIO leaves the filesystem as it was, with one exception: a write that runs out
+ *   of space part-way keeps the blocks it wrote (a short write; see `write`). An EIO part-way
+ *   stops the filesystem (further calls fail) and the last commit stays intact on disk.
+ * - Whatever a failed operation left changed is part of the transaction: commit takes it.
  * - A file unlinked while open (`retain`/`release`) lives on in the orphan directory until its
  *   last release, or until the next read-write mount after a crash.
  * - Errors are FsError with an errno name and a message naming the entry or inode.
@@ -189,9 +191,20 @@ export class RedoxFS {
       if (this.depth === 0 && this.vol.trees.dirtyNodes > AUTO_COMMIT_NODES) this.commit();
       return result;
     } catch (e) {
+      // A failed operation may still have changed state (an early commit, a short write that
+      // then failed): whatever it left is what readers see now, so the next commit must take it.
+      if (this.hasUncommitted()) this.changed = true;
       if (!isFsError(e) || e.code === 'EIO') this.vol.poison(e);
       throw e;
     }
+  }
+
+  /**
+   * Whether the running transaction holds changes: every change rewrites a tree node (an inode
+   * record, a directory entry or a data pointer) or releases a block.
+   */
+  private hasUncommitted(): boolean {
+    return this.vol.trees.dirtyNodes > 0 || this.vol.alloc.releasedOnCommit > 0;
   }
 
   private inode(ino: number): InodeState {
@@ -481,15 +494,15 @@ export class RedoxFS {
       if (changes.size !== undefined) this.checkSize(st, changes.size);
       this.inodes.modify(st);
       const r = st.rec;
+      // The size first: it is the only part that can fail (ENOSPC), and it fails before changing anything.
+      const resized = changes.size !== undefined && changes.size !== r.size;
+      if (resized) this.files.truncate(st, changes.size!);
       if (changes.mode !== undefined) r.mode = (r.mode & S_IFMT) | (changes.mode & 0o7777);
       if (changes.uid !== undefined) r.uid = changes.uid;
       if (changes.gid !== undefined) r.gid = changes.gid;
       if (changes.atime !== undefined) r.atime = changes.atime === 'now' ? this.now() : { ...changes.atime };
       if (changes.mtime !== undefined) r.mtime = changes.mtime === 'now' ? this.now() : { ...changes.mtime };
-      if (changes.size !== undefined && changes.size !== r.size) {
-        this.files.truncate(st, changes.size);
-        r.mtime = this.now();
-      }
+      if (resized) r.mtime = this.now();
       r.ctime = this.now();
       return this.attrOf(st);
     });
@@ -522,13 +535,23 @@ export class RedoxFS {
     if (stale) this.mutate(() => this.touch(st, { a: true }));
   }
 
-  write(ino: number, offset: number, data: Uint8Array): number {
+  /**
+   * Writes `data` at `offset` and returns the bytes written. When space runs out part-way, the
+   * blocks written so far stay (the file is consistent and its size covers them); with
+   * `partial` the call then returns that short count, as POSIX write() does, and without it
+   * throws ENOSPC all the same (for callers that want all or an error). A write that could land
+   * nothing throws either way.
+   */
+  write(ino: number, offset: number, data: Uint8Array, options: { partial?: boolean } = {}): number {
     checkRange(offset, data.length);
     return this.mutate(() => {
       const st = this.fileInode(ino);
-      this.files.write(st, offset, data, true);
+      const n = this.files.write(st, offset, data, true);
       this.touch(st, { m: true, c: true });
-      return data.length;
+      if (n < data.length && !options.partial) {
+        throw new FsError('ENOSPC', `no space left on the device (inode ${ino}: ${n} of ${data.length} bytes written)`);
+      }
+      return n;
     });
   }
 

@@ -3,7 +3,9 @@
  * file, layout in src/syscall/page_cache.ts) so that the daemon answers repeated reads from
  * memory and, through fmap, readers copy them out without a round trip (src/libc/file_map.ts).
  *
- * The cache is always a true copy of the filesystem for the chunks its bitmap marks held: every
+ * The cache is always a true copy of the filesystem for the chunks its bitmap marks held (the
+ * daemon decides by its own copy of the bitmap and its own size, never by what a mapper could
+ * have scribbled in the shared buffer; see FileCache.heldChunks): every
  * write and truncate goes to the filesystem first and then to the cache, growth zero-fills the
  * gap, and a file's cache is revoked (readers go back to read()) when the inode is freed or the
  * whole volume changes under it (a rollback). Chunks fill from reads served by the daemon; a file
@@ -14,7 +16,7 @@ import { Errno, SysError } from '../syscall/errno.ts';
 import { O_CREAT, O_EXCL, O_RDWR } from '../syscall/flags.ts';
 import {
   BITMAP_WORD, CACHE_REVOKED, CHUNK_BYTES, DATA_OFFSET, FIRST_OFFSET_CELL, MAX_CACHED_BYTES, OFFSET_CELL_COUNT, SIZE_CELL,
-  STATE_WORD, chunksHeld,
+  STATE_WORD,
 } from '../syscall/page_cache.ts';
 import { close, ftruncate, open } from '../libc/fs.ts';
 import { getpid } from '../libc/process.ts';
@@ -33,6 +35,11 @@ export type FileReader = (ino: number, offset: number, length: number) => Uint8A
 export class FileCache {
   readonly words: Int32Array;
   readonly cells: BigInt64Array;
+  /**
+   * The daemon's own copy of the chunk bitmap, which alone decides what it serves from the cache:
+   * the shared one is published for mapped readers, and a mapper may scribble on it.
+   */
+  private readonly heldChunks = new Uint32Array(Math.ceil(MAX_CACHED_BYTES / CHUNK_BYTES / 32));
   private readonly freeCells: number[] = [];
   revoked = false;
 
@@ -60,8 +67,14 @@ export class FileCache {
     return new Uint8Array(this.mapping.buffer, DATA_OFFSET + offset, length);
   }
 
+  /** Whether every chunk touching bytes [start, end) is held, by the daemon's private bitmap. */
   holds(start: number, end: number): boolean {
-    return end <= start || chunksHeld(this.words, start, end);
+    if (end <= start) return true;
+    const last = Math.floor((end - 1) / CHUNK_BYTES);
+    for (let chunk = Math.floor(start / CHUNK_BYTES); chunk <= last; chunk++) {
+      if (!((this.heldChunks[chunk >>> 5]! >>> (chunk & 31)) & 1)) return false;
+    }
+    return true;
   }
 
   /** A copy of bytes [offset, offset + length), which the caller has checked are held. */
@@ -108,7 +121,10 @@ export class FileCache {
     for (let chunk = Math.floor(start / CHUNK_BYTES); chunk * CHUNK_BYTES < Math.min(end, size); chunk++) {
       const chunkStart = chunk * CHUNK_BYTES;
       const chunkEnd = Math.min(chunkStart + CHUNK_BYTES, size);
-      if (chunkStart >= start && chunkEnd <= end) Atomics.or(this.words, BITMAP_WORD + (chunk >>> 5), 1 << (chunk & 31));
+      if (chunkStart >= start && chunkEnd <= end) {
+        this.heldChunks[chunk >>> 5]! |= 1 << (chunk & 31);
+        Atomics.or(this.words, BITMAP_WORD + (chunk >>> 5), 1 << (chunk & 31));
+      }
     }
   }
 
