@@ -16,12 +16,16 @@ export class Futexes {
   wait(buffer: SharedArrayBuffer, offset: number, expected: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
     const words = wordsOf(buffer, offset);
     if (Atomics.load(words, offset / 4) !== (expected | 0)) return Promise.reject(new SysError(Errno.EAGAIN));
+    if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) return Promise.reject(new SysError(Errno.EINVAL, `futex timeout ${timeoutMs}`));
     if (signal.aborted) return Promise.reject(new SysError(Errno.EINTR));
     const queue = this.queue(buffer, offset);
     return new Promise<void>((resolve, reject) => {
       let timer: Timer | undefined;
       const cleanup = (): void => {
         queue.delete(waiter);
+        // The last waiter on a word takes its queue (and a buffer's last, the buffer's map) with
+        // it, so words waited on once do not keep empty sets for the life of the buffer.
+        if (queue.size === 0) this.forget(buffer, offset, queue);
         signal.removeEventListener('abort', onAbort);
         timer?.cancel();
       };
@@ -29,6 +33,7 @@ export class Futexes {
       const onAbort = (): void => (cleanup(), reject(new SysError(Errno.EINTR)));
       queue.add(waiter);
       signal.addEventListener('abort', onAbort, { once: true });
+      // A negative timeout (-1) waits without one; so does an infinite one (startTimer never fires it).
       if (timeoutMs >= 0) timer = startTimer(timeoutMs, () => (cleanup(), reject(new SysError(Errno.ETIMEDOUT))));
     });
   }
@@ -43,6 +48,18 @@ export class Futexes {
       woken++;
     }
     return woken;
+  }
+
+  private forget(buffer: SharedArrayBuffer, offset: number, queue: Set<Waiter>): void {
+    const byOffset = this.queues.get(buffer);
+    if (byOffset?.get(offset) !== queue) return;
+    byOffset.delete(offset);
+    if (byOffset.size === 0) this.queues.delete(buffer);
+  }
+
+  /** How many words of `buffer` have waiters (for tests: empty queues are not kept). */
+  waitedWords(buffer: SharedArrayBuffer): number {
+    return this.queues.get(buffer)?.size ?? 0;
   }
 
   private queue(buffer: SharedArrayBuffer, offset: number): Set<Waiter> {

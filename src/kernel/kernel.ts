@@ -14,7 +14,7 @@ import {
   SIG_DFL, SIG_HANDLE, SIG_IGN, SIGCHLD, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, defaultAction, exitedStatus,
   signaledStatus, sigbit, stoppedStatus, WEXITSTATUS, WIFEXITED, WTERMSIG,
 } from '../syscall/signal.ts';
-import { SLOT_SIGNALS, createSlot } from '../syscall/slot.ts';
+import { SLOT_SIGNALS, SLOT_STATE, STATE_REQUEST, createSlot } from '../syscall/slot.ts';
 import { Doorbell, claim } from '../syscall/slot_server.ts';
 import { decodeStat } from '../syscall/stat.ts';
 import type { SpawnRequest } from '../syscall/table.ts';
@@ -27,11 +27,15 @@ import { FileDescription, OPEN_MAX, Process } from './process.ts';
 import type { Call, Scheme } from './scheme.ts';
 import { RootScheme } from './schemes/root.ts';
 import { ShmScheme } from './schemes/shm.ts';
-import type { BootConfig, Caller, CpuExit, Machine, Pid } from './types.ts';
+import type { BootConfig, Caller, Cpu, CpuExit, Machine, Pid } from './types.ts';
 import { asPid } from './types.ts';
 import { WaitQueue } from './wait_queue.ts';
 
 export const INIT_PID = asPid(1);
+/** The most processes (zombies included) the machine holds at once; spawn beyond it is EAGAIN, as fork is. */
+export const MAX_PROCESSES = 1024;
+/** The largest program file spawn loads (64 MiB); a bigger one is E2BIG. */
+export const MAX_PROGRAM_BYTES = 64 * 1024 * 1024;
 const NEVER = new AbortController().signal;
 
 export class Kernel {
@@ -91,12 +95,26 @@ export class Kernel {
     return this.bell.serve(() => this.scan(), () => !this.halted);
   }
 
-  /** Claims every posted call of a running process. Stopped processes wait until continued. */
+  /**
+   * Claims every posted call of a running process. Stopped processes wait until continued. A
+   * thread has one call in flight at most: a REQUEST stored over a call still being served breaks
+   * the slot protocol (only the kernel writes a CLAIMED slot), and the process is killed for it.
+   */
   private scan(): void {
     for (const proc of this.processes.values()) {
       if (proc.state !== 'running') continue;
+      if (proc.thread.inFlight) {
+        if (Atomics.load(proc.thread.slot.words, SLOT_STATE) === STATE_REQUEST) this.protocolViolation(proc);
+        continue;
+      }
       if (claim(proc.thread.slot)) dispatch(this, proc);
     }
+  }
+
+  private protocolViolation(proc: Process): void {
+    const busy = proc.thread.syscall ?? 'a call';
+    this.log.info(`pid ${proc.pid} (${proc.name}) posted a syscall while ${busy} was in flight (slot protocol violation): killed`);
+    this.terminate(proc, signaledStatus(SIGKILL));
   }
 
   /** Wakes the loop so calls left pending (by a stopped process, say) are looked at again. */
@@ -141,8 +159,16 @@ export class Kernel {
       const stat = statRecord instanceof Uint8Array ? decodeStat(statRecord) : statRecord;
       if ((stat.mode & S_IFMT) !== S_IFREG) throw new SysError(Errno.EACCES, `${path} is not a regular file`);
       if ((stat.mode & 0o111) === 0) throw new SysError(Errno.EACCES, `${path} is not executable`);
+      const tooBig = (): SysError => new SysError(Errno.E2BIG, `${path} is larger than the ${MAX_PROGRAM_BYTES >> 20} MiB a program may be`);
+      if (stat.size > MAX_PROGRAM_BYTES) throw tooBig();
       const chunks: Uint8Array[] = [];
-      for (let chunk = await desc.scheme.read(desc.id, 1 << 20, call); chunk.length > 0; chunk = await desc.scheme.read(desc.id, 1 << 20, call)) chunks.push(chunk);
+      let total = 0;
+      for (let chunk = await desc.scheme.read(desc.id, 1 << 20, call); chunk.length > 0; chunk = await desc.scheme.read(desc.id, 1 << 20, call)) {
+        total += chunk.length;
+        // The size fstat gave may be stale (the file grows as we read): the cap holds for what is read.
+        if (total > MAX_PROGRAM_BYTES) throw tooBig();
+        chunks.push(chunk);
+      }
       return { bytes: concatBytes(chunks), mode: stat.mode, uid: stat.uid, gid: stat.gid };
     } finally {
       this.release(desc);
@@ -193,6 +219,7 @@ export class Kernel {
   /** Creates a process running the program at `req.path`; `parent` null creates init. */
   async spawn(parent: Process | null, req: SpawnRequest): Promise<Pid> {
     const creator = parent ?? this.kernelProcess();
+    this.checkProcessLimit();
     const cwd = req.cwd === undefined ? creator.cwd : canonicalize(req.cwd, creator.cwd);
     if (req.uid !== undefined || req.gid !== undefined) {
       if (creator.euid !== 0) throw new SysError(Errno.EPERM, 'only root may spawn as another user');
@@ -200,6 +227,7 @@ export class Kernel {
     const image = await loadProgram(this, creator, req.path, req.argv);
     if (req.cwd !== undefined) await this.checkDirectory(creator, cwd);
     if (parent && !parent.alive) throw new SysError(Errno.ESRCH, 'the parent died while its child was loading');
+    this.checkProcessLimit();
     const pid = this.allocPid();
     const memoryMiB = req.memoryMiB ?? this.config.defaultMemoryMiB;
     const child = new Process(pid, {
@@ -217,15 +245,34 @@ export class Kernel {
     });
     if (image.setuid !== undefined) child.euid = image.setuid;
     if (image.setgid !== undefined) child.egid = image.setgid;
+    // The files (checked whole before any is shared), the CPU, and only then the table: when a
+    // step throws, the ones before it are undone, so a failed spawn leaves no phantom process
+    // (one that waitpid would wait on forever) and holds no file reference.
     if (parent) this.inheritFrom(parent, child, req.fds);
+    let cpu: Cpu | null = null;
+    try {
+      cpu = this.pool.take(memoryMiB);
+      child.thread.cpu = cpu;
+      cpu.onExit((why) => this.cpuExited(child, why));
+      cpu.start({ pid, slot: child.thread.slotBuffer, doorbell: this.doorbell, format: image.format, program: image.program, argv: image.argv, env: req.env });
+    } catch (error) {
+      child.state = 'zombie';
+      child.thread.cpu = null;
+      cpu?.terminate();
+      for (const desc of child.fds.removeAll()) this.release(desc);
+      this.log.info(`spawn of ${req.path} failed to start a CPU: ${String(error)}`);
+      throw error instanceof SysError ? error : new SysError(Errno.EAGAIN, `no CPU for the new process: ${String(error)}`);
+    }
     this.processes.set(pid, child);
     parent?.children.add(pid);
-    const cpu = this.pool.take(memoryMiB);
-    child.thread.cpu = cpu;
-    cpu.onExit((why) => this.cpuExited(child, why));
-    cpu.start({ pid, slot: child.thread.slotBuffer, doorbell: this.doorbell, format: image.format, program: image.program, argv: image.argv, env: req.env });
     this.log.info(`spawn pid ${pid} (${image.argv.join(' ').slice(0, 80)}) by ${parent?.pid ?? 'kernel'}`);
     return pid;
+  }
+
+  private checkProcessLimit(): void {
+    if (this.processes.size >= MAX_PROCESSES) {
+      throw new SysError(Errno.EAGAIN, `the machine already holds ${MAX_PROCESSES} processes (zombies included)`);
+    }
   }
 
   /** The creator of init: root, in the root namespace, at '/'. Never in the process table. */

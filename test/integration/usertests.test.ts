@@ -5,6 +5,7 @@ import { runInOs } from '../helpers.ts';
 const CHECKS = [
   'files', 'dup', 'pipes', 'paths', 'spawn_wait', 'orphans', 'signals', 'kill_loop', 'memory_hog', 'credentials',
   'namespaces', 'time', 'futex', 'events', 'kernel_schemes', 'confinement', 'daemon_crash',
+  'wait_guards', 'kernel_guards',
 ];
 
 test('usertests: every syscall and its errors, inside the booted OS', () => {

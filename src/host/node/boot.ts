@@ -122,6 +122,14 @@ function repositoryDevice(dir: string): MemoryDeviceSpec {
 const REBOOT = 'reboot';
 
 /**
+ * The kernel Worker's heap limit. Generous: the kernel's own objects (process table, handles,
+ * promises of calls in flight) take a few tens of MiB, and pipe buffers, slots and shared memory
+ * live outside the JS heap. A kernel leak thus ends as a clear panic long before it could take
+ * the host down.
+ */
+export const KERNEL_HEAP_MIB = 1024;
+
+/**
  * Boots the image and runs it until it powers off; a reboot boots it again (an ephemeral disk
  * starts fresh). The command of `-c` runs on the first boot only: the boots after a reboot come
  * up as a plain boot does (a login on a terminal, a shell reading a pipe), so `-c reboot` ends.
@@ -161,7 +169,7 @@ function runMachine(options: BootOptions, unlock: () => void): Promise<number | 
     image, processRuntime: runtime, initArgs: options.initArgs, trace: options.trace, interactive, memoryMiB: options.memoryMiB ?? 128, disks, memoryDevices,
     consoleSize: { rows: output.rows ?? 24, cols: output.columns ?? 80 },
   };
-  const worker = new Worker(kernel, { eval: true, workerData: boot });
+  const worker = new Worker(kernel, { eval: true, workerData: boot, resourceLimits: { maxOldGenerationSizeMb: KERNEL_HEAP_MIB } });
   const onResize = (): void => send({ type: 'resize', rows: output.rows ?? 24, cols: output.columns ?? 80 });
   if (output.isTTY) output.on('resize', onResize);
   const send = (message: HostToKernel): void => worker.postMessage(message);
@@ -215,8 +223,12 @@ function runMachine(options: BootOptions, unlock: () => void): Promise<number | 
           break;
       }
     });
-    worker.on('error', (error) => {
-      errors.write(`kernel panic: ${error.stack ?? error.message}\n`);
+    worker.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        errors.write(`kernel panic: the kernel ran out of memory (its heap is limited to ${KERNEL_HEAP_MIB} MiB): a kernel leak, or more load than it can hold\n`);
+      } else {
+        errors.write(`kernel panic: ${error.stack ?? error.message}\n`);
+      }
       finish(70);
     });
     worker.on('exit', () => finish(70));

@@ -75,16 +75,16 @@ export class EventScheme extends SchemeBase {
     const queue = this.queues.get(id);
     const max = Math.floor(count / EVENT_RECORD_BYTES);
     if (max === 0) throw new SysError(Errno.EINVAL, 'buffer smaller than one event record');
-    for (;;) {
-      // Register as a waiter before polling, so a change during the poll is not missed.
-      const changed = this.kernel.readiness.wait(call.signal);
-      changed.catch(() => undefined);
+    // `until` registers before each poll (a change during an asynchronous poll is not missed)
+    // and drops the registration however the read ends, so a read that finds something ready
+    // at once, or fails, leaves no waiter behind.
+    return this.kernel.readiness.until(call.signal, async () => {
       const ready = await this.pollAll(queue, call);
       if (ready.length > 0) return encodeEvents(ready.slice(0, max));
       if (call.flags & O_NONBLOCK) throw new SysError(Errno.EAGAIN);
       if (queue.registrations.size === 0) throw new SysError(Errno.EINVAL, 'event queue has nothing registered');
-      await changed;
-    }
+      return undefined;
+    });
   }
 
   private async pollAll(queue: Queue, call: Call): Promise<{ fd: number; ready: number; data: number }[]> {

@@ -2,7 +2,13 @@
  * The `proc` scheme: one directory per process (`/scheme/proc/PID`, and `self`) holding `status`
  * (key: value lines, what `ps` reads), `cmdline` (argv, NUL-separated), `cwd`, `environ` and
  * `fds` (fd -> path lines).
+ *
+ * As on Linux, `status` and `cmdline` are world-readable, while `environ`, `fds` and `cwd` are
+ * private (mode 0o400): opening one for reading is `EACCES` unless the caller's euid is 0, or
+ * equals both the target's real and effective uid (so a set-uid program's are root's only).
+ * `self` is always readable.
  */
+import { Errno, SysError } from '../../syscall/errno.ts';
 import { SIG_HANDLE, SIG_IGN } from '../../syscall/signal.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Process } from '../process.ts';
@@ -27,25 +33,40 @@ export class ProcScheme extends GeneratedScheme {
     const proc = Number.isInteger(pid) ? this.kernel.processes.get(pid as Pid) : undefined;
     if (!proc) return undefined;
     if (file === undefined) return { kind: 'dir', list: () => PER_PROCESS };
-    return this.file(proc, file);
+    return this.file(proc, file, call);
   }
 
-  private file(proc: Process, name: string): GeneratedNode | undefined {
+  private file(proc: Process, name: string, call: Call): GeneratedNode | undefined {
+    /** A private file: generated only for a caller that may read it (stat is still allowed). */
+    const owned = (read: () => string): GeneratedNode => ({
+      kind: 'file',
+      mode: 0o400,
+      read: () => {
+        if (!mayInspect(call, proc)) throw new SysError(Errno.EACCES, `/scheme/proc/${proc.pid}/${name}`);
+        return read();
+      },
+    });
     switch (name) {
       case 'status':
         return { kind: 'file', read: () => status(proc) };
       case 'cmdline':
         return { kind: 'file', read: () => proc.argv.join('\0') + '\0' };
       case 'cwd':
-        return { kind: 'file', read: () => proc.cwd + '\n' };
+        return owned(() => proc.cwd + '\n');
       case 'environ':
-        return { kind: 'file', read: () => Object.entries(proc.env).map(([k, v]) => `${k}=${v}\0`).join('') };
+        return owned(() => Object.entries(proc.env).map(([k, v]) => `${k}=${v}\0`).join(''));
       case 'fds':
-        return { kind: 'file', read: () => proc.fds.list().map(([fd, e]) => `${fd} ${e.description.path}\n`).join('') };
+        return owned(() => proc.fds.list().map(([fd, e]) => `${fd} ${e.description.path}\n`).join(''));
       default:
         return undefined;
     }
   }
+}
+
+/** Linux's ptrace-read rule, simplified: root, the process itself, or a caller whose euid is the target's uid and euid. */
+function mayInspect(call: Call, target: Process): boolean {
+  const caller = call.caller;
+  return caller.uid === 0 || caller.pid === target.pid || (caller.uid === target.uid && caller.uid === target.euid);
 }
 
 function mask(actions: Uint8Array, disposition: number): string {

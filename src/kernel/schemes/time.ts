@@ -61,7 +61,15 @@ export class TimeScheme extends SchemeBase {
     const t = this.timers.get(id);
     if (data.length !== TIMESPEC_BYTES) throw new SysError(Errno.EINVAL, 'write a 16-byte timespec');
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const deadline = view.getFloat64(0, true) * 1000 + view.getFloat64(8, true) / 1e6;
+    const seconds = view.getFloat64(0, true);
+    const nanoseconds = view.getFloat64(8, true);
+    // A deadline the host timer could never reach (NaN, infinite, negative) is refused rather
+    // than armed: such a timer would never fire, or never stop re-checking.
+    if (!Number.isSafeInteger(seconds) || seconds < 0) throw new SysError(Errno.EINVAL, `timer seconds ${seconds}`);
+    if (!Number.isInteger(nanoseconds) || nanoseconds < 0 || nanoseconds > 999_999_999) {
+      throw new SysError(Errno.EINVAL, `timer nanoseconds ${nanoseconds}`);
+    }
+    const deadline = seconds * 1000 + nanoseconds / 1e6;
     t.timer?.cancel();
     t.deadlineMs = deadline;
     t.timer = startTimer(Math.max(0, deadline - nowMs(t.clock)) + 1, () => this.kernel.readiness.wakeAll());

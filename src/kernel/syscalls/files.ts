@@ -14,6 +14,7 @@ import type { Call } from '../scheme.ts';
 import { PipeScheme } from '../schemes/pipe.ts';
 import { ShmScheme } from '../schemes/shm.ts';
 import type { Handlers, SyscallContext } from './index.ts';
+import { checkOwnerId } from './processes.ts';
 
 type FileCalls = 'open' | 'close' | 'read' | 'write' | 'lseek' | 'fstat' | 'fsync' | 'ftruncate' | 'dup' | 'dup2'
   | 'pipe' | 'getdents' | 'fcntl' | 'fpath' | 'fchmod' | 'fchown' | 'fevent' | 'fmap' | 'funmap' | 'fstatvfs' | 'futimens';
@@ -177,6 +178,8 @@ export const fileHandlers: Handlers<FileCalls> = {
   },
 
   async fchown(ctx, fd, uid, gid) {
+    checkOwnerId('uid', uid);
+    checkOwnerId('gid', gid);
     const { desc, call } = described(ctx, fd);
     await desc.scheme.fchown(desc.id, uid, gid, call);
     return 0;

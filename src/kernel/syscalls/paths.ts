@@ -9,6 +9,7 @@ import { decodeStat } from '../../syscall/stat.ts';
 import { resolve } from '../path.ts';
 import type { Call, Scheme } from '../scheme.ts';
 import type { Handlers, SyscallContext } from './index.ts';
+import { checkOwnerId } from './processes.ts';
 
 type PathCalls = 'mkdir' | 'rmdir' | 'unlink' | 'rename' | 'link' | 'symlink' | 'readlink' | 'chdir' | 'getcwd' | 'chmod' | 'chown';
 
@@ -91,6 +92,8 @@ export const pathHandlers: Handlers<PathCalls> = {
     return 0;
   },
   async chown(ctx, path, uid, gid) {
+    checkOwnerId('uid', uid);
+    checkOwnerId('gid', gid);
     const t = target(ctx, path);
     await t.scheme.chown(t.path, uid, gid, t.call);
     return 0;

@@ -31,7 +31,7 @@ export function validSpawnRequest(value: unknown): SpawnRequest {
     throw new SysError(Errno.EINVAL, 'spawn memoryMiB must be an integer from 8 to 4096');
   }
   for (const key of ['uid', 'gid'] as const) {
-    if (req[key] !== undefined && !(Number.isInteger(req[key]) && req[key]! >= 0)) throw new SysError(Errno.EINVAL, `spawn ${key}`);
+    if (req[key] !== undefined && !validId(req[key])) throw new SysError(Errno.EINVAL, `spawn ${key} must be an integer from 0 to ${ID_MAX}`);
   }
   return req as SpawnRequest;
 }
@@ -51,6 +51,19 @@ function childrenOf(ctx: SyscallContext, pid: number): Process[] {
     if (child && matchesWait(ctx.proc, child, pid)) out.push(child);
   }
   return out;
+}
+
+/** The largest uid or gid: ids travel to daemons as u32, and 0xFFFFFFFF is reserved (as -1 is in chown). */
+export const ID_MAX = 0xffff_fffe;
+
+/** Whether `id` is a uid or gid the kernel accepts: an integer in 0..ID_MAX. */
+export function validId(id: unknown): id is number {
+  return Number.isInteger(id) && (id as number) >= 0 && (id as number) <= ID_MAX;
+}
+
+/** An owner for chown/fchown: a valid id, or -1 (or 0xFFFFFFFF, its u32 form) to leave it as it is. */
+export function checkOwnerId(what: 'uid' | 'gid', id: number): void {
+  if (id !== -1 && id !== 0xffff_ffff && !validId(id)) throw new SysError(Errno.EINVAL, `${what} ${id} is not -1 or an integer from 0 to ${ID_MAX}`);
 }
 
 function mayChangeId(proc: Process, id: number, real: number): boolean {
@@ -105,7 +118,7 @@ export const processHandlers: Handlers<ProcessCalls> = {
   getegid: (ctx) => ctx.proc.egid,
 
   setuid(ctx, uid) {
-    if (!Number.isInteger(uid) || uid < 0) throw new SysError(Errno.EINVAL, `uid ${uid}`);
+    if (!validId(uid)) throw new SysError(Errno.EINVAL, `uid ${uid} is not an integer from 0 to ${ID_MAX}`);
     if (!mayChangeId(ctx.proc, uid, ctx.proc.uid)) throw new SysError(Errno.EPERM);
     if (ctx.proc.euid === 0) ctx.proc.uid = uid;
     ctx.proc.euid = uid;
@@ -113,7 +126,7 @@ export const processHandlers: Handlers<ProcessCalls> = {
   },
 
   setgid(ctx, gid) {
-    if (!Number.isInteger(gid) || gid < 0) throw new SysError(Errno.EINVAL, `gid ${gid}`);
+    if (!validId(gid)) throw new SysError(Errno.EINVAL, `gid ${gid} is not an integer from 0 to ${ID_MAX}`);
     if (!(ctx.proc.euid === 0 || gid === ctx.proc.gid)) throw new SysError(Errno.EPERM);
     if (ctx.proc.euid === 0) ctx.proc.gid = gid;
     ctx.proc.egid = gid;

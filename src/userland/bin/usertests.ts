@@ -14,6 +14,9 @@ import {
   isSymlink, fpath, eprint, environ, statvfs, futimens,
 } from '../../libc/index.ts';
 import { rawSyscallErrno } from '../../libc/syscall.ts';
+import { bootInfo } from '../../libc/boot.ts';
+import { SLOT_ERRNO, SLOT_IN_LEN, SLOT_NR, SLOT_STATE, STATE_IDLE, STATE_REPLY, STATE_REQUEST } from '../../syscall/slot.ts';
+import { SYSCALLS } from '../../syscall/table.ts';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const SELF = '/bin/usertests';
@@ -335,8 +338,9 @@ const CHECKS: Record<string, () => void> = {
     const timer = open('/scheme/time/1', O_RDWR);
     const now = new DataView(read(timer, 16).buffer);
     const deadline = new DataView(new ArrayBuffer(16));
-    deadline.setFloat64(0, now.getFloat64(0, true), true);
-    deadline.setFloat64(8, now.getFloat64(8, true) + 30e6, true);
+    const later = now.getFloat64(8, true) + 30e6; // a timespec's nanoseconds stay below 1e9
+    deadline.setFloat64(0, now.getFloat64(0, true) + Math.floor(later / 1e9), true);
+    deadline.setFloat64(8, later % 1e9, true);
     write(timer, new Uint8Array(deadline.buffer));
     const queue2 = open('/scheme/event', O_RDWR);
     record.setInt32(0, timer, true);
@@ -484,6 +488,77 @@ const CHECKS: Record<string, () => void> = {
     kill(pid, SIGUSR1);
     equal(exitCode(pid), 4, 'a signal cancels a request parked in a daemon (EINTR)');
   },
+
+  wait_guards() {
+    // Event-queue reads that find readiness at once leave no waiter behind (each used to leave
+    // one until the next global wake): many such reads stay quick and the kernel keeps serving.
+    const queue = open('/scheme/event', O_RDWR);
+    const zero = open('/scheme/zero', O_RDONLY);
+    const record = new DataView(new ArrayBuffer(16));
+    record.setInt32(0, zero, true);
+    record.setUint32(4, EVENT_READ, true);
+    write(queue, new Uint8Array(record.buffer));
+    const start = monotonicMs();
+    for (let i = 0; i < 20_000; i++) equal(new DataView(read(queue, 16).buffer).getInt32(0, true), zero, 'ready fd');
+    const took = monotonicMs() - start;
+    expect(took < 30_000, `20000 ready event reads took ${took.toFixed(0)} ms`);
+    close(zero);
+    close(queue);
+
+    // A timer deadline outside the timespec's domain is EINVAL, not an armed timer that never fires.
+    const timer = open('/scheme/time/1', O_RDWR);
+    const arm = (sec: number, nsec: number): number => {
+      const deadline = new DataView(new ArrayBuffer(16));
+      deadline.setFloat64(0, sec, true);
+      deadline.setFloat64(8, nsec, true);
+      return write(timer, new Uint8Array(deadline.buffer));
+    };
+    fails(() => arm(NaN, 0), 'EINVAL', 'NaN deadline seconds');
+    fails(() => arm(0, NaN), 'EINVAL', 'NaN deadline nanoseconds');
+    fails(() => arm(Infinity, 0), 'EINVAL', 'infinite deadline');
+    fails(() => arm(-1, 0), 'EINVAL', 'negative deadline');
+    fails(() => arm(0, -1), 'EINVAL', 'negative nanoseconds');
+    fails(() => arm(0, 1e9), 'EINVAL', 'nanoseconds of 1e9');
+    fails(() => arm(1.5, 0), 'EINVAL', 'fractional seconds');
+    equal(arm(0, 0), 16, 'a deadline in the past is armed');
+    equal(syscall('fevent', timer, EVENT_READ), EVENT_READ, 'and is due at once');
+    close(timer);
+    fails(() => syscall('nanosleep', NaN, 0), 'EINVAL', 'nanosleep of NaN seconds');
+    fails(() => syscall('nanosleep', 0, NaN), 'EINVAL', 'nanosleep of NaN nanoseconds');
+    fails(() => syscall('nanosleep', -1, 0), 'EINVAL', 'negative nanosleep');
+
+    // /scheme/proc: environ, fds and cwd are private to the owner (and root); cmdline and status are not.
+    expect(readTextFile('/scheme/proc/1/environ').length >= 0, 'root reads init\'s environ');
+    equal(exitCode(child('proc-privacy')), 0, 'a non-root user reads only its own private proc files');
+  },
+
+  kernel_guards() {
+    // One call in flight per thread: a REQUEST stored over a call being served kills the process.
+    const { status } = waitpid(child('double-post'));
+    expect(WIFSIGNALED(status) && WTERMSIG(status) === SIGKILL, `a second call posted over one in flight: status ${status}, wanted SIGKILL`);
+    equal(getpid() > 0, true, 'the kernel still serves calls');
+    equal(exitCode(child('exit7')), 7, 'and still spawns');
+    // exit with a status that is not a number is answered EINVAL (it used to leave the caller hanging).
+    equal(exitCode(child('exit-nan')), 0, 'raw exit(NaN) answers EINVAL');
+    // uids and gids are integers in 0..0xFFFFFFFE (daemons see them as u32).
+    equal(exitCode(child('id-bounds')), 0, 'ids outside 0..0xFFFFFFFE are EINVAL');
+    fails(() => spawn(SELF, [SELF, '--child', 'exit7'], { uid: 2 ** 32 }), 'EINVAL', 'spawn uid 2**32');
+    fails(() => spawn(SELF, [SELF, '--child', 'exit7'], { gid: -1 }), 'EINVAL', 'spawn gid -1');
+    // chown takes the same ids, or -1 to leave one as it is.
+    fails(() => chown('/tmp', 2 ** 32, -1), 'EINVAL', 'chown uid 2**32');
+    fails(() => chown('/tmp', -1, 1.5), 'EINVAL', 'chown gid 1.5');
+    // A program file over 64 MiB is refused before it is read (E2BIG).
+    const huge = '/tmp/ut-huge-program';
+    const fd = open(huge, O_WRONLY | O_CREAT | O_TRUNC, 0o755);
+    write(fd, '#!redox-js\n');
+    ftruncate(fd, 64 * 1024 * 1024 + 1);
+    close(fd);
+    try {
+      fails(() => spawn(huge, ['huge']), 'E2BIG', 'spawn of a program over 64 MiB');
+    } finally {
+      unlink(huge);
+    }
+  },
 };
 
 /** Polls /scheme/proc/PID/status until `ready` holds for it (so checks do not race a child's start-up). */
@@ -580,12 +655,90 @@ const CHILDREN: Record<string, () => number> = {
     setuid(1000);
     return errnoOf(() => open('/scheme/ut-mine', O_CREAT | O_RDWR)) === 'EACCES' ? 0 : 1;
   },
+  'proc-privacy': () => {
+    setgid(100);
+    setuid(1000);
+    for (const name of ['environ', 'fds', 'cwd']) {
+      if (errnoOf(() => readTextFile(`/scheme/proc/1/${name}`)) !== 'EACCES') return 1;
+      if (!readTextFile(`/scheme/proc/self/${name}`)) return 2;
+      if (!readTextFile(`/scheme/proc/${getpid()}/${name}`)) return 3;
+    }
+    if (!readTextFile('/scheme/proc/1/cmdline').includes('init')) return 4;
+    if (!readTextFile('/scheme/proc/1/status').includes('Pid: 1\n')) return 5;
+    if ((stat('/scheme/proc/1/environ').mode & 0o777) !== 0o400) return 6;
+    // Another process of the same user: readable.
+    const peer = child('sleep200');
+    const peerEnv = errnoOf(() => readTextFile(`/scheme/proc/${peer}/environ`));
+    exitCode(peer);
+    return peerEnv === 'no error' ? 0 : 7;
+  },
   park: () => {
     signal(SIGUSR1, () => undefined);
     const fd = open('/scheme/fault/park', O_RDONLY);
     return errnoOf(() => read(fd, 10)) === 'EINTR' ? 4 : 1;
   },
+  // Posts straight into the slot, bypassing libc: a 10 s nanosleep, then (while it is in flight)
+  // a getpid over it. The kernel must kill this process rather than serve both.
+  'double-post': () => {
+    const raw = rawSlot();
+    raw.post(SYSCALLS.nanosleep.nr, 10, 0);
+    if (!raw.waitWhile(STATE_REQUEST, 5000)) return 3;
+    raw.post(SYSCALLS.getpid.nr, 0, 0);
+    for (let waits = 0; waits < 100 && Atomics.load(raw.words, SLOT_STATE) !== STATE_REPLY; waits++) {
+      Atomics.wait(raw.words, SLOT_STATE, Atomics.load(raw.words, SLOT_STATE), 50);
+    }
+    return Atomics.load(raw.words, SLOT_STATE) === STATE_REPLY ? 1 : 2;
+  },
+  'exit-nan': () => {
+    const raw = rawSlot();
+    raw.post(SYSCALLS.exit.nr, NaN, 0);
+    for (let waits = 0; Atomics.load(raw.words, SLOT_STATE) !== STATE_REPLY; waits++) {
+      if (waits > 100) return 3;
+      Atomics.wait(raw.words, SLOT_STATE, Atomics.load(raw.words, SLOT_STATE), 50);
+    }
+    const errno = raw.words[SLOT_ERRNO];
+    Atomics.store(raw.words, SLOT_STATE, STATE_IDLE);
+    return errno === Errno.EINVAL ? 0 : 1;
+  },
+  'id-bounds': () => {
+    for (const id of [2 ** 32, 0xffff_ffff, 2 ** 53, -1, 1.5]) {
+      if (errnoOf(() => setuid(id)) !== 'EINVAL') return 1;
+      if (errnoOf(() => setgid(id)) !== 'EINVAL') return 2;
+    }
+    if (getuid() !== 0 || getgid() !== 0) return 3;
+    setgid(0xffff_fffe);
+    setuid(0xffff_fffe);
+    return getuid() === 0xffff_fffe && getgid() === 0xffff_fffe ? 0 : 4;
+  },
 };
+
+/** This process's syscall slot, written by hand (for checks of the slot protocol itself). */
+function rawSlot(): { words: Int32Array; post(nr: number, a: number, b: number): void; waitWhile(state: number, ms: number): boolean } {
+  const info = bootInfo();
+  const words = new Int32Array(info.slot, 0, 32);
+  const floats = new Float64Array(info.slot, 0, 16);
+  const bell = new Int32Array(info.doorbell);
+  return {
+    words,
+    post(nr, a, b) {
+      floats[4] = a;
+      floats[5] = b;
+      words[SLOT_IN_LEN] = 0;
+      words[SLOT_NR] = nr;
+      Atomics.store(words, SLOT_STATE, STATE_REQUEST);
+      Atomics.add(bell, 0, 1);
+      Atomics.notify(bell, 0, 1);
+    },
+    /** Waits until the slot's state is no longer `state`; false if it still is after about `ms` (no clock: no syscall). */
+    waitWhile(state, ms) {
+      for (let waits = 0; Atomics.load(words, SLOT_STATE) === state; waits++) {
+        if (waits > ms / 50) return false;
+        Atomics.wait(words, SLOT_STATE, state, 50);
+      }
+      return true;
+    },
+  };
+}
 
 export function main(args: string[]): number {
   if (args[1] === '--child') {
