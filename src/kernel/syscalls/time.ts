@@ -17,7 +17,9 @@ export function clockNow(clock: number): [number, number] {
 
 export const timeHandlers: Handlers<'nanosleep' | 'clock_gettime' | 'futex' | 'sched_yield'> = {
   async nanosleep(ctx, seconds, nanoseconds) {
-    if (seconds < 0 || nanoseconds < 0 || nanoseconds >= 1e9) throw new SysError(Errno.EINVAL, 'bad timespec');
+    if (!Number.isSafeInteger(seconds) || seconds < 0 || !Number.isInteger(nanoseconds) || nanoseconds < 0 || nanoseconds >= 1e9) {
+      throw new SysError(Errno.EINVAL, 'bad timespec: seconds must be a whole number ≥ 0, nanoseconds a whole number below 1e9');
+    }
     await sleep(seconds * 1000 + nanoseconds / 1e6, ctx.signal);
     return 0;
   },

@@ -526,6 +526,7 @@ const CHECKS: Record<string, () => void> = {
     fails(() => syscall('nanosleep', NaN, 0), 'EINVAL', 'nanosleep of NaN seconds');
     fails(() => syscall('nanosleep', 0, NaN), 'EINVAL', 'nanosleep of NaN nanoseconds');
     fails(() => syscall('nanosleep', -1, 0), 'EINVAL', 'negative nanosleep');
+    fails(() => syscall('nanosleep', 0.5, 0), 'EINVAL', 'nanosleep of a fraction of a second');
 
     // /scheme/proc: environ, fds and cwd are private to the owner (and root); cmdline and status are not.
     expect(readTextFile('/scheme/proc/1/environ').length >= 0, 'root reads init\'s environ');
