@@ -46,11 +46,22 @@ export const fchmod = (fd: number, mode: number): number => syscall('fchmod', fd
 export const fchown = (fd: number, uid: number, gid: number): number => syscall('fchown', fd, uid, gid);
 
 /** Writes all of `data` (a single write may be short on a pipe or a large buffer). */
+/**
+ * Writes all of `data`. A call interrupted by a handled signal (EINTR) before any byte moved
+ * fails with EINTR; once some bytes have gone out it goes on after the handler ran, since
+ * failing then would hide how much was written.
+ */
 export function write(fd: number, data: Uint8Array | string): number {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
   let done = 0;
   while (done < bytes.length) {
-    const n = syscall('write', fd, bytes.subarray(done, done + IO_MAX));
+    let n: number;
+    try {
+      n = syscall('write', fd, bytes.subarray(done, done + IO_MAX));
+    } catch (error) {
+      if (done > 0 && error instanceof SysError && error.errno === Errno.EINTR) continue;
+      throw error;
+    }
     if (n <= 0) throw new SysError(Errno.EIO, `write to fd ${fd} made no progress`);
     done += n;
   }

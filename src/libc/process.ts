@@ -1,9 +1,9 @@
 /** Processes for TypeScript programs: spawn (posix_spawn), wait, exit, ids and namespaces. */
-import { Errno, SysError } from '../syscall/errno.ts';
+import { Errno, SysError, strerror } from '../syscall/errno.ts';
 import { WNOHANG } from '../syscall/flags.ts';
 import type { SpawnRequest } from '../syscall/table.ts';
 import { bootInfo } from './boot.ts';
-import { flushAll } from './stdio.ts';
+import { eprint, flushAll } from './stdio.ts';
 import { syscall } from './syscall.ts';
 
 export const getpid = (): number => syscall('getpid');
@@ -61,8 +61,24 @@ export function waitExit(pid: number): number {
   }
 }
 
-/** Flushes stdio and ends the process. */
+/**
+ * Flushes stdio and ends the process. Output that cannot be written (a closed descriptor, a
+ * reader gone with SIGPIPE ignored, a full disk) is reported on stderr and the status becomes 1
+ * unless it already says failure, as C programs' `write error` does.
+ */
 export function exit(status: number): never {
-  flushAll();
+  try {
+    flushAll();
+  } catch (error) {
+    if (!(error instanceof SysError)) throw error;
+    const name = (bootInfo().argv[0] ?? 'program').split('/').pop();
+    try {
+      eprint(`${name}: write error: ${strerror(error.errno)}`);
+    } catch (reportError) {
+      // stderr is gone too: the status is all that is left to say it.
+      if (!(reportError instanceof SysError)) throw reportError;
+    }
+    if ((status & 0xff) === 0) status = 1;
+  }
   return syscall('exit', status & 0xff);
 }

@@ -19,10 +19,13 @@ export function start(main: Main): never {
   } catch (error) {
     const name = (argv[0] ?? 'program').split('/').pop();
     const detail = error instanceof SysError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    try {
-      flushAll();
-    } finally {
-      eprint(`${name}: uncaught exception: ${detail}`);
+    // What main printed goes out before the report; an output error here is the lesser news.
+    for (const say of [flushAll, () => eprint(`${name}: uncaught exception: ${detail}`)]) {
+      try {
+        say();
+      } catch (outputError) {
+        if (!(outputError instanceof SysError)) throw outputError;
+      }
     }
     kill(getpid(), SIGABRT);
     status = 134;

@@ -3,7 +3,10 @@
  * to anything else, stderr is unbuffered, and everything is flushed at exit. `stdin` reads lines.
  */
 import { concatBytes } from '../syscall/bytes.ts';
+import { Errno, SysError } from '../syscall/errno.ts';
+import { IO_MAX } from '../syscall/slot.ts';
 import { isatty, read, write } from './fs.ts';
+import { syscall } from './syscall.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -35,12 +38,29 @@ export class OutStream {
     if (this.size >= FULL_BUFFER || (this.mode === 'line' && bytes.includes(0x0a))) this.flush();
   }
 
+  /**
+   * Writes out what is buffered. An interrupting signal's handler runs and the flush goes on; on
+   * any other error the bytes not yet written stay buffered, and the error is thrown.
+   */
   flush(): void {
     if (this.size === 0) return;
-    const all = concatBytes(this.parts);
-    this.parts = [];
-    this.size = 0;
-    write(this.fd, all);
+    let pending = concatBytes(this.parts);
+    try {
+      while (pending.length > 0) {
+        let n: number;
+        try {
+          n = syscall('write', this.fd, pending.subarray(0, IO_MAX));
+        } catch (error) {
+          if (error instanceof SysError && error.errno === Errno.EINTR) continue;
+          throw error;
+        }
+        if (n <= 0) throw new SysError(Errno.EIO, `write to fd ${this.fd} made no progress`);
+        pending = pending.subarray(n);
+      }
+    } finally {
+      this.parts = pending.length > 0 ? [pending] : [];
+      this.size = pending.length;
+    }
   }
 
   setBuffering(mode: Buffering): void {
@@ -92,9 +112,17 @@ export const stdin = new InStream(0);
 export const stdout = new OutStream(1, 'auto');
 export const stderr = new OutStream(2, 'none');
 
+/** Flushes stdout and stderr: both are tried, then the first error is thrown. */
 export function flushAll(): void {
-  stdout.flush();
-  stderr.flush();
+  const failures: unknown[] = [];
+  for (const stream of [stdout, stderr]) {
+    try {
+      stream.flush();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
 }
 
 export const print = (text: string): void => stdout.write(text + '\n');

@@ -124,12 +124,14 @@ export function syscall<N extends SyscallName>(name: N, ...args: SyscallArgs<N>)
   const errno = s.words[SLOT_ERRNO]!;
   const result = errno === 0 ? unmarshal(s, def.ret) : undefined;
   Atomics.store(s.words, SLOT_STATE, STATE_IDLE);
-  runSignalHandlers();
-  if (errno !== 0) throw new SysError(errno, name);
-  if (descriptorGone.length > 0 && (name === 'close' || name === 'dup2')) {
+  // Before any handler runs: one that opens a file may be given the same fd number, which must
+  // not still carry the closed file's state (its page-cache mapping).
+  if (errno === 0 && descriptorGone.length > 0 && (name === 'close' || name === 'dup2')) {
     const gone = (name === 'close' ? args[0] : args[1]) as number;
     for (const listener of descriptorGone) listener(gone);
   }
+  runSignalHandlers();
+  if (errno !== 0) throw new SysError(errno, name);
   return result as SyscallResult<N>;
 }
 

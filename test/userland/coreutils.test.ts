@@ -67,6 +67,14 @@ test('cat, head, wc, grep report missing files as NAME: PATH: reason', () => {
   assert.deepEqual(stdout.match(/s=\d/g), ['s=1', 's=1', 's=1', 's=2', 's=2']);
 });
 
+test('output that cannot be written at exit is a write error and status 1, not a crash', () => {
+  const { stdout, stderr } = run(['seq 3 >&-', 'echo s=$?', 'seq 3 >&- || echo failed']);
+  assert.match(stderr, /^seq: write error: Bad file descriptor$/m);
+  assert.doesNotMatch(stderr, /uncaught|exception/);
+  assert.match(stdout, /^s=1$/m);
+  assert.match(stdout, /^failed$/m);
+});
+
 test('ls lists, long-lists with modes and symlink targets, recurses', () => {
   const { stdout } = run([
     'mkdir -p /tmp/d/sub', 'echo hello > /tmp/d/file', 'ln -s file /tmp/d/link', 'touch /tmp/d/.hidden', 'chmod 640 /tmp/d/file',

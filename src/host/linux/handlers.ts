@@ -183,7 +183,7 @@ async function writeTo(ctx: LinuxContext, fd: number, data: Uint8Array): Promise
       return wrote;
     }
     case 'pipe':
-      return desc.pipe.write(data, ctx.signal);
+      return desc.pipe.write(data, ctx.signal, (desc.flags & O_NONBLOCK) !== 0);
     case 'device':
       return data.length;
     default:
@@ -215,7 +215,7 @@ export const HANDLERS: LinuxHandlers = {
         return buffer.subarray(0, got);
       }
       case 'pipe':
-        return desc.pipe.read(n, ctx.signal);
+        return desc.pipe.read(n, ctx.signal, (desc.flags & O_NONBLOCK) !== 0);
       case 'device':
         if (desc.device === 'null') return new Uint8Array(0);
         return desc.device === 'zero' ? new Uint8Array(n) : randomFillSync(new Uint8Array(n));

@@ -62,7 +62,7 @@ export function spawnHostProgram(
       void (async () => {
         try {
           for (;;) {
-            const chunk = await desc.pipe.read(65536, NEVER);
+            const chunk = await desc.pipe.read(65536, NEVER, false);
             if (chunk.length === 0) break;
             if (!input.write(chunk)) await new Promise((resolve) => input.once('drain', resolve));
           }
@@ -76,7 +76,7 @@ export function spawnHostProgram(
       const output = fd === 1 ? child.stdout! : child.stderr!;
       output.on('data', (chunk: Buffer) => {
         output.pause();
-        desc.pipe.write(new Uint8Array(chunk), NEVER).then(() => output.resume(), () => output.destroy());
+        desc.pipe.write(new Uint8Array(chunk), NEVER, false).then(() => output.resume(), () => output.destroy());
       });
       output.on('close', done);
     }

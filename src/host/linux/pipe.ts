@@ -17,10 +17,12 @@ export class LinuxPipe {
   writers = 0;
   private readonly changed = new WaitQueue();
 
-  async read(max: number, signal: AbortSignal): Promise<Uint8Array> {
+  /** `nonblocking` (the description's O_NONBLOCK): EAGAIN instead of waiting, as the kernel's pipes do. */
+  async read(max: number, signal: AbortSignal, nonblocking: boolean): Promise<Uint8Array> {
     for (;;) {
       if (this.bytes.size > 0) return this.take(max);
       if (this.writers === 0 || max === 0) return new Uint8Array(0);
+      if (nonblocking) throw new SysError(Errno.EAGAIN);
       await this.changed.wait(signal);
     }
   }
@@ -31,10 +33,11 @@ export class LinuxPipe {
     return out;
   }
 
-  async write(data: Uint8Array, signal: AbortSignal): Promise<number> {
+  async write(data: Uint8Array, signal: AbortSignal, nonblocking: boolean): Promise<number> {
     for (;;) {
       if (this.readers === 0) throw new SysError(Errno.EPIPE);
       if (this.bytes.size < PIPE_BUF_LIMIT) break;
+      if (nonblocking) throw new SysError(Errno.EAGAIN);
       await this.changed.wait(signal);
     }
     if (data.length > 0) {

@@ -8,7 +8,8 @@
  * nothing to give is parked and answered when something arrives (or EINTR if cancelled).
  * Ownership: a pair belongs to whoever opened the master; `login` hands it to the user who logs in
  * (fchown on the slave, root only). Only root and the owner may open the slave or change the
- * settings, so nobody else can read what is typed or aim the terminal's signals.
+ * settings, so nobody else can read what is typed or aim the terminal's signals; and a user owner
+ * may aim them only at a group of its own in its session (never group 1), since ptyd sends them as root.
  */
 import { concatBytes } from '../../syscall/bytes.ts';
 import { Errno, SysError } from '../../syscall/errno.ts';
@@ -16,7 +17,7 @@ import { EVENT_READ, EVENT_WRITE, O_NONBLOCK, S_IFCHR, S_IFREG } from '../../sys
 import { SIGHUP, SIGWINCH } from '../../syscall/signal.ts';
 import { makeStat, type Stat } from '../../syscall/stat.ts';
 import { TERMIOS_BYTES, WINSIZE_BYTES, decodeTermios, decodeWinsize, encodeTermios, encodeWinsize, type Winsize } from '../../syscall/termios.ts';
-import { kill, setrens } from '../../libc/index.ts';
+import { kill, readTextFile, readdir, setrens } from '../../libc/index.ts';
 import { PARKED, SchemeServer, type Answer, type Requester, type SchemeHandler } from '../../libc/scheme.ts';
 import { LineDiscipline } from '../lib/line_discipline.ts';
 
@@ -146,7 +147,7 @@ class PtyHandler implements SchemeHandler {
     return concatBytes(parts);
   }
 
-  write(id: number, data: Uint8Array): number {
+  write(id: number, data: Uint8Array, who: Requester): number {
     const h = this.handle(id);
     const pty = h.pty;
     if (h.kind === 'master') {
@@ -157,7 +158,7 @@ class PtyHandler implements SchemeHandler {
       if (!pty.masterOpen) throw new SysError(Errno.EIO, 'the terminal hung up');
       pty.toMaster.push(pty.discipline.output(data));
     } else {
-      this.setControl(h.kind, pty, data);
+      this.setControl(h.kind, pty, data, who);
     }
     this.pump(pty);
     return data.length;
@@ -169,7 +170,7 @@ class PtyHandler implements SchemeHandler {
     return new TextEncoder().encode(`${pty.pgrp}\n`);
   }
 
-  private setControl(kind: Control, pty: Pty, data: Uint8Array): void {
+  private setControl(kind: Control, pty: Pty, data: Uint8Array, who: Requester): void {
     if (kind === 'termios') {
       if (data.length !== TERMIOS_BYTES) throw new SysError(Errno.EINVAL, `termios is ${TERMIOS_BYTES} bytes`);
       pty.discipline.termios = decodeTermios(data);
@@ -180,13 +181,33 @@ class PtyHandler implements SchemeHandler {
     } else {
       const text = new TextDecoder().decode(data).trim();
       const pgrp = Number(text);
-      if (!/^\d+$/.test(text) || pgrp < 1) throw new SysError(Errno.EINVAL, 'pgrp must be a process group number');
+      // Group 1 is init's, and a signal to "-1" would reach every process: never a terminal's.
+      if (!/^\d+$/.test(text) || pgrp < 2) throw new SysError(Errno.EINVAL, 'pgrp must be a process group number other than 1');
+      if (who.uid !== 0) this.checkOwnGroup(pgrp, who);
       pty.pgrp = pgrp;
     }
   }
 
+  /**
+   * ptyd sends the terminal's signals as root, so a user may only make the terminal signal a
+   * group of their own: every member runs as them (real uid) in their session. POSIX asks the
+   * same session of tcsetpgrp; with no controlling terminals here, the owner is what keeps a user
+   * from aiming ^C at root's shell in the same console session.
+   */
+  private checkOwnGroup(pgrp: number, who: Requester): void {
+    const writer = processStatus(who.pid);
+    const members = groupMembers(pgrp);
+    if (members.length === 0) throw new SysError(Errno.EPERM, `no process group ${pgrp}`);
+    if (!writer || members.some((m) => m.uid !== who.uid || m.sid !== writer.sid)) {
+      throw new SysError(Errno.EPERM, `process group ${pgrp} is not one of this user's in this session`);
+    }
+  }
+
   private signalGroup(pty: Pty, sig: number): void {
-    if (pty.pgrp <= 0) return;
+    if (pty.pgrp < 2) return;
+    // A user's terminal signals its group only while every member is still that user's: the
+    // group may be gone and its number reused by someone else's since it was set.
+    if (pty.uid !== 0 && groupMembers(pty.pgrp).some((m) => m.uid !== pty.uid)) return;
     try {
       kill(-pty.pgrp, sig);
     } catch (error) {
@@ -253,10 +274,42 @@ class PtyHandler implements SchemeHandler {
   }
 }
 
+interface ProcessIds {
+  pgid: number;
+  sid: number;
+  uid: number;
+}
+
+/** The live processes of group `pgrp`. */
+function groupMembers(pgrp: number): ProcessIds[] {
+  const members: ProcessIds[] = [];
+  for (const entry of readdir('/scheme/proc')) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const status = processStatus(Number(entry.name));
+    if (status?.pgid === pgrp) members.push(status);
+  }
+  return members;
+}
+
+/** The group, session and real uid of process `pid` (/scheme/proc/PID/status), or null if it is gone. */
+function processStatus(pid: number): ProcessIds | null {
+  let text: string;
+  try {
+    text = readTextFile(`/scheme/proc/${pid}/status`);
+  } catch (error) {
+    if (error instanceof SysError && (error.errno === Errno.ENOENT || error.errno === Errno.ESRCH)) return null;
+    throw error;
+  }
+  const field = (name: string): number => Number(new RegExp(`^${name}:\\s*(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  if (/^State: Z/m.test(text)) return null;
+  return { pgid: field('Pgid'), sid: field('Sid'), uid: field('Uid') };
+}
+
 export function main(): number {
   const handler = new PtyHandler();
   handler.server = SchemeServer.register('pty');
-  setrens([]);
+  // proc only: to check whose a process group is before the terminal signals it.
+  setrens(['proc']);
   handler.server.serve(handler);
   return 0;
 }

@@ -13,7 +13,7 @@
 import { concatBytes } from '../../syscall/bytes.ts';
 import {
   Errno, FD_CLOEXEC, F_SETFD, F_GETFD, F_SETFL, O_NONBLOCK, O_APPEND, O_CLOEXEC, O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SIGINT, SIGPIPE,
-  SysError, chdir, close, dup2, exists, fcntl, getcwd, getpid, isDirectory, open, pipe, read, shellStatus, spawn, stat, waitpid,
+  SysError, chdir, close, dup2, exists, fcntl, strerror, getcwd, getpid, isDirectory, open, pipe, read, shellStatus, spawn, stat, waitpid,
   write, signal, isRegular, unlink, lseek, SEEK_CUR,
 } from '../../libc/index.ts';
 import type { Command, Redir } from './shell_ast.ts';
@@ -211,7 +211,10 @@ export class Shell implements ExpandHost {
     this.out(2, `${this.argv0}: ${message}\n`);
   }
 
-  /** Writes to an fd; a write to a closed pipe ends this (sub)shell as SIGPIPE would. */
+  /**
+   * Writes to an fd; a write to a closed pipe ends this (sub)shell as SIGPIPE would, and any other
+   * failure is the command's (`sh: write error: ...`, status 1), as dash has it.
+   */
   out(fd: number, text: string | Uint8Array): void {
     if (fd === 1 && this.capture?.direct) {
       this.drainCapture();
@@ -223,7 +226,9 @@ export class Shell implements ExpandHost {
     } catch (error) {
       if (error instanceof SysError && error.errno === Errno.EPIPE) throw new ExitSignal(128 + SIGPIPE);
       if (error instanceof SysError && fd === 2) return;
-      throw error;
+      if (!(error instanceof SysError)) throw error;
+      this.error(`write error: ${strerror(error.errno)}`);
+      throw new CommandError(1);
     }
   }
 
