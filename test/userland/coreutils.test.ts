@@ -317,3 +317,28 @@ test('mktemp creates unique files and directories; tty names the console', () =>
   assert.notEqual(lines[0], lines[1]);
   assert.deepEqual(lines.slice(2), ['f=0', 'd=0', 's=2', '/scheme/debug', 'not a tty', 's=1', '']);
 });
+
+test('cp -r refuses to copy a directory into itself, however the destination is spelled', () => {
+  const { stdout, stderr } = run([
+    'cd /tmp', 'mkdir d', 'echo x > d/f', 'cp -r d d/x', 'echo s=$?', 'cp -r /tmp/d d/x', 'echo s=$?', 'cp -r d/ /tmp/./d/y/', 'echo s=$?',
+    'ls d', 'cp -r /tmp/d e', 'echo s=$?', 'ls e', 'cat e/f', 'echo alive',
+  ]);
+  assert.equal(stdout, ['s=1', 's=1', 's=1', 'f', 's=0', 'f', 'x', 'alive', ''].join('\n'));
+  assert.equal(stderr, [
+    "cp: cannot copy a directory, 'd', into itself, 'd/x'",
+    "cp: cannot copy a directory, '/tmp/d', into itself, 'd/x'",
+    "cp: cannot copy a directory, 'd/', into itself, '/tmp/./d/y/'",
+    '',
+  ].join('\n'));
+});
+
+test('pgrep and pkill report an invalid pattern with status 2', () => {
+  const { stdout, stderr } = run(['pgrep "("', 'echo s=$?', 'pkill "("', 'echo s=$?', 'pgrep -f "a["', 'echo s=$?']);
+  assert.equal(stdout, ['s=2', 's=2', 's=2', ''].join('\n'));
+  assert.equal(stderr, [
+    "pgrep: invalid pattern '(': Unterminated group",
+    "pkill: invalid pattern '(': Unterminated group",
+    "pgrep: invalid pattern 'a[': Unterminated character class",
+    '',
+  ].join('\n'));
+});

@@ -108,3 +108,19 @@ test('job control on a pty: ^Z stops the foreground job, jobs lists it, fg resum
     '[1]  Done                    sleep 2; echo after-sleep', '',
   ].join('\n'));
 });
+
+test('a reversed range in a bracket expression matches nothing, as in dash, and never aborts the shell', () => {
+  const script = [
+    'case ab in [b-a]*) echo 2;; *) echo 3;; esac',
+    'case ab in [!b-a]*) echo 4;; *) echo 5;; esac',
+    'case - in [z-a-]) echo 6;; *) echo 7;; esac',
+    'x=abc; echo "${x#[c-a]}" "${x%[!c-a]}" "${x#[]a]}"',
+    'case "]" in [\\]]) echo 8;; esac',
+    'cd /tmp && mkdir -p rr && cd rr && touch a b && echo [b-a] [a-b] [!b-a]',
+    'echo st=$?',
+  ].join('\n');
+  const r = runInOs(script);
+  const expected = ['3', '4', '6', 'abc ab bc', '8', '[b-a] a b a b', 'st=0', ''].join('\n');
+  assert.equal(r.stdout, expected);
+  assert.equal(r.status, 0);
+});

@@ -8,7 +8,7 @@ import {
   readdir, readlink, stat, stdout, symlink, unlink, write,
 } from '../../libc/index.ts';
 import { fail, usageError, type Spec } from '../lib/args.ts';
-import { baseName, isDirPath, joinPath } from './_io.ts';
+import { baseName, canonicalPath, isDirPath, joinPath } from './_io.ts';
 
 /**
  * cp's and mv's operands, `SOURCE... DEST`: the (source, target) pairs, a target inside DEST when
@@ -86,8 +86,13 @@ export class Copier {
       this.status = fail(this.options.name, `-r not specified; omitting directory '${from}'`, null);
       return false;
     }
-    if (`${to}/`.startsWith(`${from.replace(/\/+$/, '')}/`)) {
-      return this.fail(`cannot copy a directory, '${from}', into itself, '${to}'`, null);
+    if (intoItself(from, to)) return this.fail(`cannot copy a directory, '${from}', into itself, '${to}'`, null);
+    // The entries are read before the destination is made, so that a copy never lists its own output.
+    let names: string[];
+    try {
+      names = readdir(from).map((d) => d.name).filter((n) => n !== '.' && n !== '..');
+    } catch (error) {
+      return this.fail(`cannot access '${from}'`, error);
     }
     let made = false;
     try {
@@ -95,12 +100,6 @@ export class Copier {
     } catch {
       if (!this.step(`cannot create directory '${to}'`, () => mkdir(to, (st.mode & 0o777) | 0o700))) return false;
       made = true;
-    }
-    let names: string[];
-    try {
-      names = readdir(from).map((d) => d.name).filter((n) => n !== '.' && n !== '..');
-    } catch (error) {
-      return this.fail(`cannot access '${from}'`, error);
     }
     let ok = true;
     for (const name of names.sort()) ok = this.copy(joinPath(from, name), joinPath(to, name), false) && ok;
@@ -121,6 +120,20 @@ export class Copier {
     } catch (error) {
       return this.fail(subject, error);
     }
+  }
+}
+
+/**
+ * True when the directory `to` is `from` or lies inside it, by resolved paths (so `cp -r /tmp/d d/x`
+ * from /tmp is caught as well as `cp -r d d/x`); by the spelled paths when either cannot be resolved.
+ */
+function intoItself(from: string, to: string): boolean {
+  const inside = (a: string, b: string): boolean => `${b.replace(/\/+$/, '')}/`.startsWith(`${a.replace(/\/+$/, '')}/`);
+  if (inside(from, to)) return true;
+  try {
+    return inside(canonicalPath(from), canonicalPath(to));
+  } catch {
+    return false;
   }
 }
 

@@ -1,7 +1,7 @@
 /** pgrep: print the pids of processes whose name matches a pattern. Exit 1 when none match. */
 import { getpid, stdout } from '../../libc/index.ts';
 import { parseArgs, usageError, type Spec } from '../lib/args.ts';
-import { matching } from '../lib/process_match.ts';
+import { compilePattern, matching } from '../lib/process_match.ts';
 
 const SPEC: Spec = {
   name: 'pgrep',
@@ -15,7 +15,9 @@ export function main(args: string[]): number {
   if (typeof opts === 'number') return opts;
   const pattern = opts.operands[0];
   if (pattern === undefined) return usageError(SPEC, 'no pattern given');
-  const found = matching(pattern, opts.has('f'), getpid());
+  const regex = compilePattern('pgrep', pattern);
+  if (typeof regex === 'number') return regex;
+  const found = matching(regex, opts.has('f'), getpid());
   for (const p of found) stdout.write(opts.has('l') ? `${p.pid} ${p.name}\n` : `${p.pid}\n`);
   return found.length ? 0 : 1;
 }

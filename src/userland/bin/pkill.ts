@@ -1,7 +1,7 @@
 /** pkill: send a signal (default TERM) to processes whose name matches a pattern. Exit 1 when none match. */
 import { Errno, SIGTERM, SysError, eprint, getpid, kill, signalNumber } from '../../libc/index.ts';
 import { parseArgs, usageError, type Spec } from '../lib/args.ts';
-import { matching } from '../lib/process_match.ts';
+import { compilePattern, matching } from '../lib/process_match.ts';
 
 const SPEC: Spec = {
   name: 'pkill',
@@ -19,7 +19,9 @@ export function main(args: string[]): number {
   if (typeof opts === 'number') return opts;
   const pattern = opts.operands[0];
   if (pattern === undefined) return usageError(SPEC, 'no pattern given');
-  const found = matching(pattern, opts.has('f'), getpid());
+  const regex = compilePattern('pkill', pattern);
+  if (typeof regex === 'number') return regex;
+  const found = matching(regex, opts.has('f'), getpid());
   let status = found.length ? 0 : 1;
   for (const p of found) {
     try {

@@ -351,6 +351,14 @@ export function patternSource(pat: string): string {
   return out;
 }
 
+/** A character as an escape that is literal anywhere in a JS character class (code-unit based, as the rest). */
+const classChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * A bracket expression at `start` as a JS character class, or null when it is not closed (the `[`
+ * is then literal). Every character is emitted as a `\uXXXX` escape so that no content can make
+ * `new RegExp` throw; a range whose ends are out of order matches nothing (as dash and glibc fnmatch).
+ */
 function parseBracket(pat: string, start: number): { re: string; end: number } | null {
   let i = start + 1;
   let negate = false;
@@ -360,24 +368,39 @@ function parseBracket(pat: string, start: number): { re: string; end: number } |
   }
   let body = '';
   let firstChar = true;
-  for (; i < pat.length; i++) {
-    const c = pat[i]!;
-    if (c === ']' && !firstChar) return { re: `[${negate ? '^' : ''}${body}]`, end: i };
+  // One element at `j`: a class name, an escaped or a plain character; null past the end.
+  const element = (j: number): { cls?: string; ch?: string; next: number } | null => {
+    if (j >= pat.length) return null;
+    const c = pat[j]!;
+    if (c === '[' && pat[j + 1] === ':') {
+      const close = pat.indexOf(':]', j + 2);
+      const cls = close > 0 ? CLASSES[pat.slice(j + 2, close)] : undefined;
+      if (cls !== undefined) return { cls, next: close + 2 };
+    }
+    if (c === '\\') return j + 1 < pat.length ? { ch: pat[j + 1]!, next: j + 2 } : { ch: '\\', next: j + 1 };
+    return { ch: c, next: j + 1 };
+  };
+  while (i < pat.length) {
+    if (pat[i] === ']' && !firstChar) return { re: `[${negate ? '^' : ''}${body}]`, end: i };
     firstChar = false;
-    if (c === '[' && pat[i + 1] === ':') {
-      const close = pat.indexOf(':]', i + 2);
-      const cls = close > 0 ? CLASSES[pat.slice(i + 2, close)] : undefined;
-      if (cls !== undefined) {
-        body += cls;
-        i = close + 1;
+    const el = element(i)!;
+    if (el.cls !== undefined) {
+      body += el.cls;
+      i = el.next;
+      continue;
+    }
+    const lo = el.ch!;
+    if (pat[el.next] === '-' && el.next + 1 < pat.length && pat[el.next + 1] !== ']') {
+      const hi = element(el.next + 1)!;
+      if (hi.ch !== undefined) {
+        // An out-of-order range matches nothing: it adds nothing to the class.
+        if (lo.charCodeAt(0) <= hi.ch.charCodeAt(0)) body += `${classChar(lo)}-${classChar(hi.ch)}`;
+        i = hi.next;
         continue;
       }
     }
-    if (c === '\\') {
-      i++;
-      body += reEscape(pat[i] ?? '\\');
-    } else if (c === '-' && body !== '' && pat[i + 1] !== ']') body += '-';
-    else body += reEscape(c);
+    body += classChar(lo);
+    i = el.next;
   }
   return null;
 }
