@@ -2,7 +2,9 @@
  * The content-addressed build cache: a recipe is rebuilt only when what goes into it changed.
  *
  * The key of a build is the SHA-256 of: the cache format version, the template's name and
- * version, the recipe file's text, the source (the hash of a local path's tree, a tarball's
+ * version, the template's fingerprint (templates/fingerprint.ts: the hash of its code and the
+ * modules it imports, esbuild's version, and for C templates the compiler CC resolves to, its
+ * version and the target flags), the recipe file's text, the source (the hash of a local path's tree, a tarball's
  * sha256 or an npm package's integrity), each patch's bytes, and the output hash of every
  * build dependency (so a dependency whose output changed rebuilds its dependents, and one
  * rebuilt to identical bytes does not). A template may also report the files it read (esbuild:
@@ -16,8 +18,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { templateFingerprint } from './templates/fingerprint.ts';
 
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -28,7 +31,8 @@ export function fileHash(path: string): string {
 }
 
 /**
- * The hash of a file tree: every entry's relative path, type, permission bits and contents (a
+ * The hash of a file tree: every entry's relative path, type, permission bits (all twelve:
+ * set-user-ID, set-group-ID and sticky included), size and contents (a
  * symlink's target), in sorted order. A single file hashes as a tree of one entry named "".
  * Names in `ignore` (at any depth) are left out.
  */
@@ -44,7 +48,7 @@ export function treeHash(root: string, ignore: ReadonlySet<string> = new Set()):
         if (!ignore.has(name)) walk(join(path, name), rel === '' ? name : `${rel}/${name}`);
       }
     } else {
-      h.update(`F ${rel}\0${(info.mode & 0o111) !== 0 ? 'x' : '-'}${info.size}\0`);
+      h.update(`F ${rel}\0${(info.mode & 0o7777).toString(8).padStart(4, '0')} ${info.size}\0`);
       h.update(readFileSync(path));
     }
   };
@@ -61,11 +65,14 @@ export interface KeyInputs {
   patchHashes: string[];
   /** Build dependency name -> its output hash. */
   dependencyOutputs: Record<string, string>;
+  /** What stands for the template's code and environment; default templateFingerprint(template). */
+  fingerprint?: string;
 }
 
 export function cacheKey(inputs: KeyInputs): string {
   const deps = Object.keys(inputs.dependencyOutputs).sort().map((n) => [n, inputs.dependencyOutputs[n]]);
-  return sha256Hex(JSON.stringify([CACHE_FORMAT, inputs.template, inputs.templateVersion, inputs.recipeText, inputs.sourceHash, inputs.patchHashes, deps]));
+  const fingerprint = inputs.fingerprint ?? templateFingerprint(inputs.template);
+  return sha256Hex(JSON.stringify([CACHE_FORMAT, inputs.template, inputs.templateVersion, fingerprint, inputs.recipeText, inputs.sourceHash, inputs.patchHashes, deps]));
 }
 
 export interface CacheRecord {

@@ -17,12 +17,12 @@
  */
 import { appendFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { cacheKey, fileHash, readRecord, staleReason, treeHash, writeRecord } from './cache.ts';
 import { fetchSource } from './fetch.ts';
 import { buildClosure, buildOrder, runGraph } from './graph.ts';
 import { loadOrCreateKeys } from './keys.ts';
-import type { IndexEntry } from './package.ts';
+import { PACKAGE_NAME, type IndexEntry } from './package.ts';
 import { loadRecipes, type Recipe } from './recipe.ts';
 import { packagedEntry, packageStage, writeIndex } from './repo.ts';
 import { findProjectRoot } from './templates/esbuild.ts';
@@ -71,10 +71,24 @@ export interface CookReport {
   indexWritten: boolean;
 }
 
+/** Names under build/cookbook that are not a recipe's folder. */
+export const RESERVED_COOKBOOK_NAMES: readonly string[] = ['downloads'];
+
 export class Layout {
   constructor(readonly buildDir: string) {}
+  /**
+   * build/cookbook/NAME. NAME must be a package name (PACKAGE_NAME) other than a reserved one,
+   * and the folder must lie inside build/cookbook: anything else (`..`, a path) throws, naming it.
+   */
   recipe(name: string): string {
-    return join(this.buildDir, 'cookbook', name);
+    const cookbook = resolve(this.buildDir, 'cookbook');
+    if (typeof name !== 'string' || !PACKAGE_NAME.test(name) || RESERVED_COOKBOOK_NAMES.includes(name)) {
+      throw new Error(`${JSON.stringify(name)} is not a recipe name (lowercase letters, digits, . _ + -, starting with a letter or digit${RESERVED_COOKBOOK_NAMES.length > 0 ? `; not ${RESERVED_COOKBOOK_NAMES.join(', ')}` : ''})`);
+    }
+    const folder = join(this.buildDir, 'cookbook', name);
+    const inside = relative(cookbook, resolve(folder));
+    if (inside === '' || inside.startsWith('..') || inside.includes(sep)) throw new Error(`${JSON.stringify(name)}: its build folder ${folder} would not be inside ${cookbook}`);
+    return folder;
   }
   stage(name: string): string {
     return join(this.recipe(name), 'stage');

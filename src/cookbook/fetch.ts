@@ -8,8 +8,8 @@
  * made from, so a second fetch of an unchanged recipe does nothing.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, isAbsolute } from 'node:path';
 import { fileHash, sha256Hex, treeHash } from './cache.ts';
 import type { Recipe } from './recipe.ts';
 import { runTool } from './templates/_process.ts';
@@ -42,19 +42,38 @@ async function download(url: string, to: string): Promise<void> {
   writeFileSync(to, new Uint8Array(await response.arrayBuffer()));
 }
 
-/** Unpacks `archive` into `dest`; a single top-level folder is stripped, as Redox does. */
-async function unpack(archive: string, dest: string, log: (t: string) => void): Promise<void> {
+/**
+ * Unpacks `archive` into `dest`; a single top-level folder is stripped, as Redox does. A
+ * top-level entry that is a symlink is never taken as the source root (it would point the
+ * source, and the patches applied to it, at a folder outside the build folder): it is refused.
+ */
+async function unpack(recipe: Recipe, archive: string, dest: string, log: (t: string) => void): Promise<void> {
   const parent = join(dest, '..');
   mkdirSync(parent, { recursive: true });
   const tmp = mkdtempSync(join(parent, '.unpack-'));
   try {
     await runTool('fetch', 'tar', ['-xf', archive, '-C', tmp], { cwd: parent, log });
     const top = readdirSync(tmp);
-    const root = top.length === 1 && statSync(join(tmp, top[0]!)).isDirectory() ? join(tmp, top[0]!) : tmp;
+    const only = top.length === 1 ? lstatSync(join(tmp, top[0]!)) : null;
+    if (only?.isSymbolicLink()) {
+      throw new FetchError(`${recipe.name}: [source]: the archive ${archive} holds only ${JSON.stringify(top[0])}, a symbolic link; a source root must be a real folder`);
+    }
+    const root = only?.isDirectory() ? join(tmp, top[0]!) : tmp;
     rmSync(dest, { recursive: true, force: true });
     renameSync(root, dest);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Refuses a fetched source that is, or resolves to, something outside the recipe's build folder. */
+function checkContained(recipe: Recipe, sourceDir: string): void {
+  const folder = realpathSync(dirname(sourceDir));
+  const info = lstatSync(sourceDir);
+  const real = realpathSync(sourceDir);
+  const rel = relative(folder, real);
+  if (info.isSymbolicLink() || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new FetchError(`${recipe.name}: [source]: the fetched source ${sourceDir} resolves to ${real}, outside the recipe's build folder ${folder}; refusing to patch it`);
   }
 }
 
@@ -111,19 +130,21 @@ export async function fetchSource(recipe: Recipe, layout: FetchLayout, log: (t: 
 
   const origin = source.kind === 'path' ? treeHash(source.path) : source.kind === 'tar' ? source.sha256 : source.integrity;
   const stamp = JSON.stringify({ origin, patchHashes });
-  if (existsSync(layout.source) && existsSync(layout.stamp) && readFileSync(layout.stamp, 'utf8') === stamp) {
+  if (existsSync(layout.source) && !lstatSync(layout.source).isSymbolicLink() && existsSync(layout.stamp) && readFileSync(layout.stamp, 'utf8') === stamp) {
     return { dir: layout.source, hash: origin, patchHashes };
   }
   rmSync(layout.stamp, { force: true });
   rmSync(layout.source, { recursive: true, force: true });
   mkdirSync(join(layout.source, '..'), { recursive: true });
   if (source.kind === 'path') {
-    cpSync(source.path, layout.source, { recursive: true, verbatimSymlinks: true });
+    // The tree itself is copied even when the recipe's path is a symlink to it.
+    cpSync(realpathSync(source.path), layout.source, { recursive: true, verbatimSymlinks: true });
   } else if (source.kind === 'tar') {
-    await unpack(await fetchTar(recipe, source.tar, source.sha256, layout, log), layout.source, log);
+    await unpack(recipe, await fetchTar(recipe, source.tar, source.sha256, layout, log), layout.source, log);
   } else {
-    await unpack(await fetchNpm(recipe, source.npm, source.integrity, layout, log), layout.source, log);
+    await unpack(recipe, await fetchNpm(recipe, source.npm, source.integrity, layout, log), layout.source, log);
   }
+  checkContained(recipe, layout.source);
   for (const patch of recipe.patches) {
     try {
       await runTool('patch', 'patch', ['-p1', '--forward', '--batch', '-i', patch], { cwd: layout.source, log });

@@ -26,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { KdfParams } from '../redoxfs/crypto.ts';
-import { writeFileTree, type DiskFile } from '../host/node/disk_image.ts';
+import { lockDestination, writeFileTree, type DiskFile } from '../host/node/disk_image.ts';
 import { buildInitfs, parseInitfs, type InitfsFile } from '../syscall/initfs.ts';
 import { hashPassword } from '../userland/lib/accounts.ts';
 import { sha256Hex } from './cache.ts';
@@ -364,34 +364,49 @@ export function assembleImage(config: ImageConfig, options: ImageOptions = {}): 
     return { disk, live, packages: repo.packages, entries: 0, upToDate: true, written: [], ms: Math.round(performance.now() - started) };
   }
 
-  const tree = new Tree(config);
-  installPackages(tree, repo, layout);
-  addConfigured(tree, config, repo.key);
-  if (!tree.entries.has(INITFS_PATH)) throw new ConfigError(config.file, '[packages]', `no package installs /${INITFS_PATH}, so the image cannot boot; add initfs (and kernel, init) to [packages]`);
-  const files = tree.sorted();
-  const sizeMiB = config.general.size ?? DEFAULT_SIZE_MIB;
+  // The disk's lock (the one a running machine holds) before any work: refused at once when a
+  // machine runs on it, and held until the new disk is renamed into place and recorded.
+  let unlock = (): void => undefined;
   if (stale.includes(disk)) {
-    step(`writing ${shown(disk)} (${files.length} entries, ${sizeMiB} MiB${encrypt ? ', encrypted' : ''})`);
     mkdirSync(dirname(disk), { recursive: true });
-    writeFileTree(disk, files, { sizeBytes: sizeMiB * 1024 * 1024, ...(options.password !== undefined ? { password: options.password } : {}), ...(options.kdf ? { kdf: options.kdf } : {}) });
-    // Recorded now: if the live archive fails below, the next run must not write the disk again.
-    recorded[disk] = inputsOf(disk);
-    writeStamp(stampFile, recorded);
+    unlock = lockDestination(disk);
   }
-  if (live && stale.includes(live)) {
-    step(`writing ${shown(live)} (the same tree as a live initfs archive)`);
-    mkdirSync(dirname(live), { recursive: true });
-    // Through a temporary file, as the disk: a failure leaves the previous archive (and its record) whole.
-    const temporary = `${live}.partial`;
-    try {
-      writeFileSync(temporary, liveArchive(files));
-      renameSync(temporary, live);
-    } catch (err) {
-      rmSync(temporary, { force: true });
-      throw err;
+  try {
+    return writeOutputs();
+  } finally {
+    unlock();
+  }
+
+  function writeOutputs(): ImageReport {
+    const tree = new Tree(config);
+    installPackages(tree, repo, layout);
+    addConfigured(tree, config, repo.key);
+    if (!tree.entries.has(INITFS_PATH)) throw new ConfigError(config.file, '[packages]', `no package installs /${INITFS_PATH}, so the image cannot boot; add initfs (and kernel, init) to [packages]`);
+    const files = tree.sorted();
+    const sizeMiB = config.general.size ?? DEFAULT_SIZE_MIB;
+    if (stale.includes(disk)) {
+      step(`writing ${shown(disk)} (${files.length} entries, ${sizeMiB} MiB${encrypt ? ', encrypted' : ''})`);
+      mkdirSync(dirname(disk), { recursive: true });
+      writeFileTree(disk, files, { sizeBytes: sizeMiB * 1024 * 1024, locked: true, ...(options.password !== undefined ? { password: options.password } : {}), ...(options.kdf ? { kdf: options.kdf } : {}) });
+      // Recorded now: if the live archive fails below, the next run must not write the disk again.
+      recorded[disk] = inputsOf(disk);
+      writeStamp(stampFile, recorded);
     }
-    recorded[live] = inputsOf(live);
-    writeStamp(stampFile, recorded);
+    if (live && stale.includes(live)) {
+      step(`writing ${shown(live)} (the same tree as a live initfs archive)`);
+      mkdirSync(dirname(live), { recursive: true });
+      // Through a temporary file, as the disk: a failure leaves the previous archive (and its record) whole.
+      const temporary = `${live}.partial`;
+      try {
+        writeFileSync(temporary, liveArchive(files));
+        renameSync(temporary, live);
+      } catch (err) {
+        rmSync(temporary, { force: true });
+        throw err;
+      }
+      recorded[live] = inputsOf(live);
+      writeStamp(stampFile, recorded);
+    }
+    return { disk, live, packages: repo.packages, entries: files.length, upToDate: false, written: stale, ms: Math.round(performance.now() - started) };
   }
-  return { disk, live, packages: repo.packages, entries: files.length, upToDate: false, written: stale, ms: Math.round(performance.now() - started) };
 }

@@ -1,9 +1,10 @@
 /**
  * The repository's signing key pair: made on the first build, kept under build/ (never
- * committed): build/id_ed25519.toml holds the secret key (mode 0600), build/id_ed25519.pub.toml
- * the public key, which images carry so `pkg` can verify packages.
+ * committed): build/id_ed25519.toml holds the secret key (mode 0600, enforced on load),
+ * build/id_ed25519.pub.toml the public key (derived from the secret key and rewritten when it
+ * differs), which images carry so `pkg` can verify packages.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { fromHex, generateKeyPair, publicKeyOf, toHex, type KeyPair } from './package.ts';
@@ -23,22 +24,47 @@ function readHexField(path: string, field: string): Uint8Array {
   return fromHex(value);
 }
 
-/** Reads the key pair under `buildDir`, making it first if there is none. */
-export function loadOrCreateKeys(buildDir: string): RepoKeys {
+/**
+ * Reads the key pair under `buildDir`, making it first if there is none. The public key is
+ * always derived from the secret one: a missing or different id_ed25519.pub.toml is (re)written.
+ * A secret key file readable or writable by group or others is tightened to 0600. Both are
+ * reported through `warn` (default: standard error).
+ */
+export function loadOrCreateKeys(buildDir: string, warn: (text: string) => void = (text) => console.warn(text)): RepoKeys {
   const secretPath = join(buildDir, SECRET_KEY_FILE);
   const publicPath = join(buildDir, PUBLIC_KEY_FILE);
   if (existsSync(secretPath)) {
+    const mode = statSync(secretPath).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
+      chmodSync(secretPath, 0o600);
+      warn(`${secretPath}: the secret key was accessible to others (mode ${mode.toString(8).padStart(4, '0')}); changed it to 0600`);
+    }
     const secretKey = readHexField(secretPath, 'secret_key');
     const publicKey = publicKeyOf(secretKey);
-    if (!existsSync(publicPath)) writeFileSync(publicPath, `public_key = "${toHex(publicKey)}"\n`);
+    let current: string | null = null;
+    try {
+      current = existsSync(publicPath) ? toHex(readHexField(publicPath, 'public_key')) : null;
+    } catch {
+      current = 'unreadable';
+    }
+    if (current !== toHex(publicKey)) {
+      writePublic(publicPath, publicKey);
+      if (current !== null) warn(`${publicPath}: did not match the secret key in ${secretPath}; rewrote it with public key ${toHex(publicKey)}`);
+    }
     return { secretKey, publicKey, created: false };
   }
   mkdirSync(buildDir, { recursive: true });
   const pair = generateKeyPair();
-  writeFileSync(secretPath, `# The repository's ed25519 signing key. Never commit or share this file.\nsecret_key = "${toHex(pair.secretKey)}"\npublic_key = "${toHex(pair.publicKey)}"\n`, { mode: 0o600 });
+  writeFileSync(secretPath, `# The repository's ed25519 signing key. Never commit or share this file.\nsecret_key = "${toHex(pair.secretKey)}"\npublic_key = "${toHex(pair.publicKey)}"\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(secretPath, 0o600);
-  writeFileSync(publicPath, `public_key = "${toHex(pair.publicKey)}"\n`);
+  if ((statSync(secretPath).mode & 0o077) !== 0) throw new Error(`${secretPath}: cannot make the secret key private (mode 0600)`);
+  writePublic(publicPath, pair.publicKey);
   return { ...pair, created: true };
+}
+
+function writePublic(path: string, publicKey: Uint8Array): void {
+  writeFileSync(`${path}.tmp`, `public_key = "${toHex(publicKey)}"\n`);
+  renameSync(`${path}.tmp`, path);
 }
 
 /** The public key alone (what an image or a verifier trusts). */

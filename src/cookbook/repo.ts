@@ -12,7 +12,11 @@ import type { Recipe } from './recipe.ts';
 
 export const INDEX_FILE = 'repo.idx';
 
-/** The files of a stage as package entries (directories are implied by paths; empty ones are dropped). */
+/**
+ * The files of a stage as package entries (directories are implied by paths; empty ones are
+ * dropped). A file's mode keeps its permission bits (0o777) only: a build cannot ship a
+ * set-user-ID, set-group-ID or sticky file; only the recipe's `[package] modes` can (packagedFiles).
+ */
 export function stageFiles(stageDir: string): PackageFile[] {
   const files: PackageFile[] = [];
   const encoder = new TextEncoder();
@@ -23,7 +27,8 @@ export function stageFiles(stageDir: string): PackageFile[] {
       const info = lstatSync(path);
       if (info.isSymbolicLink()) files.push({ path: inside, mode: S_IFLNK | 0o777, data: encoder.encode(readlinkSync(path)) });
       else if (info.isDirectory()) walk(path, inside);
-      else if (info.isFile()) files.push({ path: inside, mode: S_IFREG | (info.mode & 0o7777), data: readFileSync(path) });
+      // Only the permission bits: set-user-ID, set-group-ID and sticky bits come from `[package] modes` alone.
+      else if (info.isFile()) files.push({ path: inside, mode: S_IFREG | (info.mode & 0o777), data: readFileSync(path) });
     }
   };
   walk(stageDir, '');

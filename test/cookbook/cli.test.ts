@@ -2,13 +2,16 @@
  * The `redox` subcommands (src/cli/redox.ts and src/cli/commands/*.ts) as a user runs them:
  * --help, bad usage (status 2), progress and summary lines, a recipe error naming the recipe
  * and field (status 1); rebuild checks what it can before removing anything, and a password
- * for an unencrypted configuration is refused.
+ * for an unencrypted configuration is refused; clean refuses a name that is not a recipe name
+ * (`..` would reach outside build/cookbook); image --force and rebuild refuse an image a
+ * machine holds the lock of.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { lockImage } from '../../src/redoxfs/node-image-lock.ts';
 import { ROOT } from '../helpers.ts';
 import { customRecipe, tempCookbook } from './helpers.ts';
 
@@ -155,4 +158,57 @@ test('a bad recipe stops cook with the file, the field and what was expected', (
   assert.equal(unknown.stderr, `redox cook: no recipe named "nosuch" (looked for ${book.recipes}/<category>/nosuch/recipe.toml)\n`);
   book.recipe('core/bad', '[build]\ntemplate = "none"\n[package]\nversion = 2\n');
   assert.match(command('cook', ['--recipes', book.recipes, '--build-dir', book.build, 'bad']).stderr, /^redox cook: recipes\/core\/bad\/recipe.toml: \[package\] version: expected a version such as "1.2.3", found number 2\n$/);
+});
+
+test('clean refuses a name that is not a recipe name (.., a path, downloads), naming it, and removes nothing', () => {
+  const own = tempCookbook();
+  after(() => own.remove());
+  own.recipe('core/one', customRecipe('one', '1'));
+  const dirs = ['--recipes', own.recipes, '--build-dir', own.build];
+  const [cooked] = commands([['cook', [...dirs, 'one']]]);
+  assert.equal(cooked!.status, 0, cooked!.stderr);
+  const kept = ['cookbook/one', 'cookbook', 'repo/one.pkgar', 'id_ed25519.toml'];
+  for (const bad of [['..'], ['../..'], ['one', '..'], ['core/one'], ['/tmp'], ['downloads'], ['.'], ['']]) {
+    const [clean] = commands([['clean', [...dirs, ...bad]]]);
+    assert.equal(clean!.status, 1, `clean ${bad.join(' ')}: ${clean!.stderr}`);
+    const named = bad.find((name) => name !== 'one')!;
+    assert.ok(clean!.stderr.startsWith(`redox clean: ${JSON.stringify(named)}`), clean!.stderr);
+    assert.match(clean!.stderr, /nothing was removed\n$/);
+    for (const path of kept) assert.ok(existsSync(join(own.build, path)), `clean ${bad.join(' ')} removed ${path}`);
+  }
+  assert.ok(existsSync(own.recipes), 'the project is untouched');
+});
+
+test('image --force and rebuild refuse while a machine holds the image lock, leaving the image alone', () => {
+  const own = tempCookbook();
+  after(() => own.remove());
+  own.recipe('core/boot', '[build]\ntemplate = "custom"\nscript = "mkdir -p $COOKBOOK_STAGE/boot && printf x > $COOKBOOK_STAGE/boot/initfs.img"\n[package]\nversion = "1.0.0"\n');
+  own.recipe('core/one', customRecipe('one', '1'));
+  const dirs = ['--recipes', own.recipes, '--build-dir', own.build];
+  const config = join(own.dir, 'running.toml');
+  writeFileSync(config, '[general]\nsize = 16\n\n[packages]\nboot = "*"\none = "*"\n');
+  const [image] = commands([['image', [...dirs, config]]]);
+  assert.equal(image!.status, 0, image!.stderr);
+  const disk = join(own.build, 'running', 'harddrive.img');
+  const before = statSync(disk);
+  // This test process stands for the machine: it holds the lock `redox run` takes.
+  const release = lockImage(disk);
+  try {
+    const [force, rebuild] = commands([['image', [...dirs, '--force', config]], ['rebuild', [...dirs, config]]]);
+    for (const [name, got] of [['image --force', force!], ['rebuild', rebuild!]] as const) {
+      assert.equal(got.status, 1, `${name}: ${got.stderr}`);
+      assert.ok(got.stderr.includes(`cannot replace ${disk}: a machine is running on it (process ${process.pid} holds ${disk}.lock)`), `${name}: ${got.stderr}`);
+    }
+    const after = statSync(disk);
+    assert.equal(after.ino, before.ino, 'the image is the same file');
+    assert.equal(after.mtimeMs, before.mtimeMs, 'the image was not written');
+    assert.equal(readFileSync(`${disk}.lock`, 'utf8'), `${process.pid}\n`, 'the lock is still the machine\'s');
+    for (const kept of ['cookbook/boot', 'cookbook/one', 'repo/one.pkgar']) assert.ok(existsSync(join(own.build, kept)), `rebuild removed ${kept}`);
+    assert.equal(existsSync(`${disk}.partial`), false);
+  } finally {
+    release();
+  }
+  const [free] = commands([['image', [...dirs, '--force', config]]]);
+  assert.equal(free!.status, 0, free!.stderr);
+  assert.equal(existsSync(`${disk}.lock`), false, 'image released its lock');
 });

@@ -7,7 +7,8 @@
  * written (a failing live archive does not make the next run rewrite the disk), and a stamp in
  * the older single-key form keeps a disk built from the same inputs; an unknown package, a pinned version the recipe does not make and a dependency
  * the configuration leaves out are refused before anything is cooked (and again, from the index,
- * when assembling); two packages installing one path and a file written over a package's are refused.
+ * when assembling); two packages installing one path and a file written over a package's are refused;
+ * an image whose lock a machine holds is not replaced.
  */
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -23,6 +24,8 @@ import { toHex } from '../../src/cookbook/package.ts';
 import { RedoxFS } from '../../src/redoxfs/fs.ts';
 import { buildInitfs } from '../../src/syscall/initfs.ts';
 import { FileDevice } from '../../src/redoxfs/node-file-device.ts';
+import { lockImage } from '../../src/redoxfs/node-image-lock.ts';
+import { writeFileTree } from '../../src/host/node/disk_image.ts';
 import { resolve } from '../../src/redoxfs/paths.ts';
 import { verifyPassword } from '../../src/userland/lib/accounts.ts';
 import { customRecipe, tempCookbook } from './helpers.ts';
@@ -273,4 +276,27 @@ test('a left-out dependency, two packages on one path and a file over a package 
   assert.throws(() => assembleImage(version, { buildDir: book.build }), /\[packages\] lib: wants version 2\.0, but the repository has 1\.0\.0/);
   const noBoot = await cooked('noboot', '[packages]\nlib = "*"\n');
   assert.throws(() => assembleImage(noBoot, { buildDir: book.build }), /no package installs \/boot\/initfs\.img/);
+});
+
+test('an image a machine holds the lock of is not replaced: refused before anything is written, the same file left', async () => {
+  const config = await cooked('held', SMALL.replace('size = 32', 'size = 16'));
+  const disk = assembleImage(config, { buildDir: book.build }).disk;
+  const before = statSync(disk);
+  const stamp = readFileSync(join(dirname(disk), 'image.json'), 'utf8');
+  // In-process, as `redox run` holds it (node-image-lock.ts): a second lock in one process is refused too.
+  const release = lockImage(disk);
+  try {
+    assert.throws(() => assembleImage(config, { buildDir: book.build, force: true }), (error: unknown) => error instanceof Error && error.message.includes(`cannot replace ${disk}: a machine is running on it (process ${process.pid} (this process) holds ${disk}.lock); power it off first`));
+    assert.throws(() => writeFileTree(disk, [], { sizeBytes: 1 << 20 }), /cannot replace .*a machine is running on it/);
+    const after = statSync(disk);
+    assert.equal(after.ino, before.ino, 'the same file');
+    assert.equal(after.mtimeMs, before.mtimeMs, 'not written');
+    assert.equal(readFileSync(join(dirname(disk), 'image.json'), 'utf8'), stamp, 'the stamp is unchanged');
+    assert.equal(existsSync(`${disk}.partial`), false, 'no partial image was begun');
+  } finally {
+    release();
+  }
+  assert.equal(assembleImage(config, { buildDir: book.build, force: true }).upToDate, false);
+  assert.notEqual(statSync(disk).ino, before.ino, 'released, the image is replaced');
+  assert.equal(existsSync(`${disk}.lock`), false, 'and its lock released');
 });

@@ -10,7 +10,9 @@ export const USAGE = `usage: redox clean [options] [RECIPE...]
 
 Removes each RECIPE's build folder (build/cookbook/RECIPE: source copy, stage, cache record,
 log) and its package (build/repo/RECIPE.pkgar, dropped from the index), so its next cook
-builds from scratch. With no RECIPE, removes build/cookbook and build/repo whole. The
+builds from scratch. Each RECIPE must be a package name (lowercase letters, digits, . _ + -);
+anything else (a path such as ..) is refused and nothing is removed. With no RECIPE, removes
+build/cookbook and build/repo whole. The
 repository key pair under build/ is kept (images trust it); delete build/id_ed25519*.toml
 by hand to make a new one.
 
@@ -37,6 +39,20 @@ export async function run(args: string[]): Promise<number> {
       remove(join(layout.buildDir, 'cookbook'));
       remove(layout.repo);
     } else {
+      // Every name checked before anything is removed: a name that is not a package name (a path
+      // such as `..` would reach outside build/cookbook) is refused, naming it.
+      const bad = parsed.rest.flatMap((name) => {
+        try {
+          layout.recipe(name);
+          return [];
+        } catch (error) {
+          return [(error as Error).message];
+        }
+      });
+      if (bad.length > 0) {
+        process.stderr.write(`redox clean: ${bad.join('; ')}; nothing was removed\n`);
+        return 1;
+      }
       for (const name of parsed.rest) {
         remove(layout.recipe(name));
         remove(join(layout.repo, `${name}.pkgar`));

@@ -4,13 +4,16 @@
  * build and runtime dependencies, transitively) and its image folder build/CONFIG, then cooks
  * and assembles again. The key pair, downloaded tarballs and other recipes' outputs are kept.
  * Everything that can be checked without building (the configuration, its password, its packages
- * against the recipes) is checked before anything is removed.
+ * against the recipes, that no machine is running on the image) is checked before anything is
+ * removed: the image's lock (the one `redox run` holds) is taken first and held while the image
+ * folder is removed.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCookbook } from '../../cookbook/cook.ts';
 import { buildOrder } from '../../cookbook/graph.ts';
 import { checkConfigRecipes, imageDir } from '../../cookbook/image.ts';
+import { lockDestination } from '../../host/node/disk_image.ts';
 import { COMMON_OPTIONS, parseCommand, reportError } from './_common.ts';
 import { CONFIG_ARGUMENT, IMAGE_OPTIONS, IMAGE_VALUES, commandConfig, cookWithProgress, imagePassword, imageWithProgress } from './_image.ts';
 
@@ -39,8 +42,15 @@ export async function run(args: string[]): Promise<number> {
     checkConfigRecipes(config, book.recipes, book.recipesDir);
     const recipes = buildOrder(book.recipes, Object.keys(config.packages), join(book.recipesDir, '..'), book.recipesDir).map((r) => r.name);
     const doomed = [...recipes.flatMap((name) => [layout.recipe(name), join(layout.repo, `${name}.pkgar`), join(layout.repo, `${name}.toml`)]), imageDir(layout, file)];
+    // Refused, with nothing removed, while a machine runs on the image.
+    const disk = join(imageDir(layout, file), 'harddrive.img');
+    const unlock = existsSync(disk) ? lockDestination(disk) : (): void => undefined;
     const removed = doomed.filter((path) => existsSync(path));
-    for (const path of removed) rmSync(path, { recursive: true, force: true });
+    try {
+      for (const path of removed) rmSync(path, { recursive: true, force: true });
+    } finally {
+      unlock();
+    }
     if (!parsed.quiet) process.stderr.write(`rebuild: removed the outputs of ${recipes.length} recipes and ${removed.includes(imageDir(layout, file)) ? 'the image folder' : 'no image folder'}\n`);
     if (!(await cookWithProgress(config, parsed, true))) return 1;
     imageWithProgress(config, parsed, true, password);

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256Hex } from '../cache.ts';
+import { bundleConfigFiles } from './fingerprint.ts';
 import { TemplateError, type Template, type TemplateContext, type TemplateResult } from './types.ts';
 
 export const JS_MAGIC = '#!redox-js\n';
@@ -95,7 +96,8 @@ export const esbuildTemplate: Template = {
       writeFileSync(join(ctx.stageDir, 'bin', name), data, { mode: 0o755 });
       ctx.log(`bundled bin/${name} (${data.length} bytes)`);
     }
-    return { inputs: bundled.inputs };
+    // esbuild also reads tsconfig.json and package.json files it does not list as inputs.
+    return { inputs: [...bundled.inputs, ...bundleConfigFiles(bundled.inputs)] };
   },
   sourceKey(recipe, sourceDir) {
     const names = recipe.build.programs.length > 0 ? recipe.build.programs : programNames(sourceDir).sort();

@@ -9,6 +9,7 @@
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { bundleConfigFiles } from './fingerprint.ts';
 import { TemplateError, type Template, type TemplateContext, type TemplateResult } from './types.ts';
 
 interface Bundled {
@@ -60,6 +61,7 @@ export const kernelTemplate: Template = {
       writeFileSync(join(ctx.stageDir, 'boot', name), data, { mode: 0o644 });
       ctx.log(`bundled boot/${name} (${data.length} bytes)`);
     }
-    return { inputs: bundled.inputs };
+    // esbuild also reads tsconfig.json and package.json files it does not list as inputs.
+    return { inputs: [...bundled.inputs, ...bundleConfigFiles(bundled.inputs)] };
   },
 };

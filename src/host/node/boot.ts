@@ -135,30 +135,29 @@ export const KERNEL_HEAP_MIB = 1024;
  * up as a plain boot does (a login on a terminal, a shell reading a pipe), so `-c reboot` ends.
  */
 export async function bootNode(options: BootOptions): Promise<number> {
-  for (let boot = options; ; boot = { ...boot, initArgs: [] }) {
-    const outcome = await bootOnce(boot);
-    if (outcome !== REBOOT) return outcome;
-  }
-}
-
-function bootOnce(options: BootOptions): Promise<number | typeof REBOOT> {
+  // Taken once and held across reboots, so no other machine or tool can take the image between
+  // two boots; released only after the last kernel Worker has exited (runMachine resolves then),
+  // so none of its disk writes can still be in flight. Lent to the kernel Worker, whose openDisk
+  // takes it again (node-image-lock.ts).
   let unlock: () => void = () => undefined;
   if (!options.ephemeral && !isInitfsImage(options.imagePath)) {
     try {
-      unlock = lockImage(options.imagePath);
+      unlock = lockImage(options.imagePath, { lendToWorkers: true });
     } catch (error) {
       throw new BootError(error instanceof Error ? error.message : String(error));
     }
   }
   try {
-    return runMachine(options, unlock);
-  } catch (error) {
+    for (let boot = options; ; boot = { ...boot, initArgs: [] }) {
+      const outcome = await runMachine(boot);
+      if (outcome !== REBOOT) return outcome;
+    }
+  } finally {
     unlock();
-    throw error;
   }
 }
 
-function runMachine(options: BootOptions, unlock: () => void): Promise<number | typeof REBOOT> {
+function runMachine(options: BootOptions): Promise<number | typeof REBOOT> {
   const { image, kernel, runtime, disks } = loadImage(options.imagePath, options.ephemeral ?? false, options.password);
   const memoryDevices = options.repoDir === undefined ? [] : [repositoryDevice(options.repoDir)];
   const input = options.input ?? process.stdin;
@@ -188,15 +187,19 @@ function runMachine(options: BootOptions, unlock: () => void): Promise<number | 
     const finish = (status: number | typeof REBOOT): void => {
       if (finished) return;
       finished = true;
-      unlock();
       input.off('data', onData);
       input.off('end', onEnd);
       output.off('resize', onResize);
       if (interactive) input.setRawMode(false);
       input.pause();
-      void worker.terminate();
-      if (output.writableEnded || output.destroyed) resolve(status);
-      else output.write('', () => resolve(status));
+      // Resolved only once the kernel Worker has exited (its disk writes done): the caller may then
+      // release the image's lock.
+      const exited = worker.terminate().then(() => undefined, () => undefined);
+      const flushed = new Promise<void>((done) => {
+        if (output.writableEnded || output.destroyed) done();
+        else output.write('', () => done());
+      });
+      void Promise.all([exited, flushed]).then(() => resolve(status));
     };
     // The terminal or pipe we print to went away: the console has no reader, so power off (as SIGPIPE would).
     output.on('error', (error: NodeJS.ErrnoException) => {
