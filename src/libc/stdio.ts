@@ -39,27 +39,26 @@ export class OutStream {
   }
 
   /**
-   * Writes out what is buffered. An interrupting signal's handler runs and the flush goes on; on
-   * any other error the bytes not yet written stay buffered, and the error is thrown.
+   * Writes out what is buffered. An interrupting signal's handler runs and the flush goes on, so
+   * no output is lost to a signal. On any other error the bytes not written are dropped, as C's
+   * stdio drops them, and the error is thrown: kept, they would go wherever the descriptor points
+   * at the next flush.
    */
   flush(): void {
     if (this.size === 0) return;
     let pending = concatBytes(this.parts);
-    try {
-      while (pending.length > 0) {
-        let n: number;
-        try {
-          n = syscall('write', this.fd, pending.subarray(0, IO_MAX));
-        } catch (error) {
-          if (error instanceof SysError && error.errno === Errno.EINTR) continue;
-          throw error;
-        }
-        if (n <= 0) throw new SysError(Errno.EIO, `write to fd ${this.fd} made no progress`);
-        pending = pending.subarray(n);
+    this.parts = [];
+    this.size = 0;
+    while (pending.length > 0) {
+      let n: number;
+      try {
+        n = syscall('write', this.fd, pending.subarray(0, IO_MAX));
+      } catch (error) {
+        if (error instanceof SysError && error.errno === Errno.EINTR) continue;
+        throw error;
       }
-    } finally {
-      this.parts = pending.length > 0 ? [pending] : [];
-      this.size = pending.length;
+      if (n <= 0) throw new SysError(Errno.EIO, `write to fd ${this.fd} made no progress`);
+      pending = pending.subarray(n);
     }
   }
 

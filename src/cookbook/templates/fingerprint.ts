@@ -12,13 +12,24 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { version as esbuildVersion } from 'esbuild';
+import { findProjectRoot } from './esbuild.ts';
 import { TARGET } from './types.ts';
 import { compiler, wasiTargetFlags } from './wasi_c.ts';
 
-const TEMPLATES_DIR = dirname(fileURLToPath(import.meta.url));
+/**
+ * templates/ in the project's sources, found from the project root: this module's own folder is
+ * dist/ when the `redox` command runs bundled, and the hashes must not depend on that.
+ */
+let templatesDir: { root: string; dir: string } | null = null;
+function templatesFolder(): { root: string; dir: string } {
+  if (!templatesDir) {
+    const root = findProjectRoot();
+    templatesDir = { root, dir: join(root, 'src', 'cookbook', 'templates') };
+  }
+  return templatesDir;
+}
 
 /** Each template's module (templates/NAME.ts). */
 const TEMPLATE_MODULES: Record<string, string> = {
@@ -53,9 +64,12 @@ export function templateCodeHash(template: string): string {
   let hash = codeHashes.get(template);
   if (hash === undefined) {
     const module = TEMPLATE_MODULES[template];
-    const files = testFiles?.[template] ?? (module ? moduleClosure(join(TEMPLATES_DIR, module)) : readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.ts')).sort().map((f) => join(TEMPLATES_DIR, f)));
+    const { root, dir } = templatesFolder();
+    const files = testFiles?.[template] ?? (module ? moduleClosure(join(dir, module)) : readdirSync(dir).filter((f) => f.endsWith('.ts')).sort().map((f) => join(dir, f)));
+    if (files.length === 0) throw new Error(`template ${template}: no implementation found under ${dir} to fingerprint`);
     const h = createHash('sha256').update(`esbuild ${esbuildVersion}\0`);
-    for (const file of files) h.update(`${file}\0${sha256(readFileSync(file))}\0`);
+    // Paths relative to the project, so a clone elsewhere computes the same keys.
+    for (const file of files) h.update(`${relative(root, file)}\0${sha256(readFileSync(file))}\0`);
     hash = h.digest('hex');
     codeHashes.set(template, hash);
   }

@@ -28,6 +28,8 @@ class Pty {
   readonly discipline = new LineDiscipline();
   winsize: Winsize = { rows: 24, cols: 80, xpixel: 0, ypixel: 0 };
   pgrp = 0;
+  /** The session the foreground group lived in when it was set (null: unknown); its signals go only while it still does. */
+  pgrpSession: number | null = null;
   readonly toMaster: Uint8Array[] = [];
   uid = 0;
   gid = 0;
@@ -183,7 +185,7 @@ class PtyHandler implements SchemeHandler {
       const pgrp = Number(text);
       // Group 1 is init's, and a signal to "-1" would reach every process: never a terminal's.
       if (!/^\d+$/.test(text) || pgrp < 2) throw new SysError(Errno.EINVAL, 'pgrp must be a process group number other than 1');
-      if (who.uid !== 0) this.checkOwnGroup(pgrp, who);
+      pty.pgrpSession = who.uid !== 0 ? this.checkOwnGroup(pgrp, who) : (groupMembers(pgrp)[0]?.sid ?? null);
       pty.pgrp = pgrp;
     }
   }
@@ -192,22 +194,24 @@ class PtyHandler implements SchemeHandler {
    * ptyd sends the terminal's signals as root, so a user may only make the terminal signal a
    * group of their own: every member runs as them (real uid) in their session. POSIX asks the
    * same session of tcsetpgrp; with no controlling terminals here, the owner is what keeps a user
-   * from aiming ^C at root's shell in the same console session.
+   * from aiming ^C at root's shell in the same console session. Returns the group's session.
    */
-  private checkOwnGroup(pgrp: number, who: Requester): void {
+  private checkOwnGroup(pgrp: number, who: Requester): number {
     const writer = processStatus(who.pid);
     const members = groupMembers(pgrp);
     if (members.length === 0) throw new SysError(Errno.EPERM, `no process group ${pgrp}`);
     if (!writer || members.some((m) => m.uid !== who.uid || m.sid !== writer.sid)) {
       throw new SysError(Errno.EPERM, `process group ${pgrp} is not one of this user's in this session`);
     }
+    return writer.sid;
   }
 
   private signalGroup(pty: Pty, sig: number): void {
     if (pty.pgrp < 2) return;
-    // A user's terminal signals its group only while every member is still that user's: the
-    // group may be gone and its number reused by someone else's since it was set.
-    if (pty.uid !== 0 && groupMembers(pty.pgrp).some((m) => m.uid !== pty.uid)) return;
+    // Once set, the group's members may change uid (su, a set-user-ID program): the terminal
+    // signals them as Linux's would. It stops only if the group's number now lives in another
+    // session (the group ended and the number was reused).
+    if (pty.pgrpSession !== null && groupMembers(pty.pgrp).some((m) => m.sid !== pty.pgrpSession)) return;
     try {
       kill(-pty.pgrp, sig);
     } catch (error) {

@@ -6,7 +6,7 @@
  * reuse the coreutils' code. Each takes the arguments after its name and returns a status.
  */
 import {
-  Errno, SysError, chdir, getcwd, fstat, isRegular, read, readTextFile, stdout, signalNumber, exists, isDirectory, stat, waitpid,
+  Errno, SysError, strerror, chdir, getcwd, fstat, isRegular, read, readTextFile, stdout, signalNumber, exists, isDirectory, stat, waitpid,
   shellStatus, kill as killProcess,
 } from '../../libc/index.ts';
 import { main as printfMain } from '../bin/printf.ts';
@@ -76,7 +76,10 @@ function runCoreutil(sh: Shell, main: (args: string[]) => number, argv: string[]
       stdout.flush();
     } catch (error) {
       if (error instanceof SysError && error.errno === Errno.EPIPE) throw new ExitSignal(141);
-      throw error;
+      if (!(error instanceof SysError)) throw error;
+      // The output is lost (stdio dropped it), and so is this command: not the shell.
+      sh.error(`${argv[0]}: write error: ${strerror(error.errno)}`);
+      status = 1;
     }
   }
   sh.drainCapture();
